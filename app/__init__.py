@@ -1,0 +1,81 @@
+"""Grunnskjema: the application factory."""
+
+import logging
+
+from flask import Flask
+
+from app.config import load_config
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=False)
+    app.config.update(load_config(app.instance_path))
+    if test_config:
+        app.config.update(test_config)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+
+    from app import extensions, i18n, models, security_headers  # noqa: F401  (models: full metadata)
+    from app.accounts import auth
+    from app.jobs import dispatch
+
+    extensions.db.init_app(app)
+    _configure_sqlite(app)
+    extensions.migrate.init_app(app, extensions.db, directory=str(app.root_path + "/migrations"))
+    extensions.csrf.init_app(app)
+    i18n.init_app(app)
+    auth.init_app(app)
+    security_headers.init_app(app)
+    dispatch.init_app(app)
+
+    _register_blueprints(app)
+    _register_commands(app)
+    _register_error_pages(app)
+    return app
+
+
+def _configure_sqlite(app: Flask) -> None:
+    """WAL and foreign keys for SQLite, the embedded default."""
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        return
+    from sqlalchemy import event
+
+    from app.extensions import db
+
+    with app.app_context():
+        engine = db.engine
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_connection, _record):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.close()
+
+
+def _register_blueprints(app: Flask) -> None:
+    from app.accounts.views import bp as accounts_bp
+    from app.health.views import bp as health_bp
+    from app.member.views import bp as member_bp
+
+    app.register_blueprint(health_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(member_bp)
+
+
+def _register_commands(app: Flask) -> None:
+    from app.demo.cli import demo_cli
+    from app.jobs.cli import jobs_cli
+    from app.questionnaires.cli import questionnaire_cli
+
+    app.cli.add_command(questionnaire_cli)
+    app.cli.add_command(demo_cli)
+    app.cli.add_command(jobs_cli)
+
+
+def _register_error_pages(app: Flask) -> None:
+    from app.core.errors import register_error_handlers
+
+    register_error_handlers(app)

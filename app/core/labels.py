@@ -1,0 +1,39 @@
+"""Translated display names for the values users see."""
+
+from flask_babel import lazy_gettext as _l
+
+ROLE_NAMES = {
+    "owner": _l("owner"),
+    "editor": _l("editor"),
+    "viewer": _l("viewer"),
+    "advisor": _l("advisor"),
+    "admin": _l("administrator"),
+}
+
+SURVEY_STATUS_NAMES = {
+    "draft": _l("Draft"),
+    "submitted": _l("Submitted for review"),
+    "changes_requested": _l("Changes requested"),
+    "approved": _l("Approved"),
+    "published": _l("Published"),
+    "closed": _l("Closed"),
+    "archived": _l("Archived"),
+}
+
+ERROR_TITLES = {
+    400: _l("The request could not be understood"),
+    403: _l("You do not have access to this page"),
+    404: _l("Page not found"),
+    405: _l("This action is not allowed here"),
+    410: _l("This page is no longer available"),
+    413: _l("The upload is too large"),
+    429: _l("Too many attempts"),
+    500: _l("Something went wrong on our side"),
+}
+
+ERROR_TEXTS = {
+    400: _l("Please go back and try again. If you submitted a form, reload it first."),
+    404: _l("Check the address, or go to the front page."),
+    413: _l("Please choose a smaller file."),
+    429: _l("Please wait a moment before you try again."),
+}

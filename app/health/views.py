@@ -1,0 +1,11 @@
+from flask import Blueprint
+
+from app.health.services import check_health
+
+bp = Blueprint("health", __name__)
+
+
+@bp.route("/healthz")
+def healthz():
+    report = check_health()
+    return report, 200 if report["database"] == "ok" else 503

@@ -1,0 +1,49 @@
+"""Language of the interface: the user's choice, else the browser's preference, else Bokmål."""
+
+from flask import Flask, g, request, session
+from flask_babel import lazy_gettext as _l
+
+from app.extensions import babel
+
+LANGUAGES = {"nb": _l("Norsk bokmål"), "nn": _l("Norsk nynorsk"), "en": _l("English")}
+# Shown in each language's own name, so a visitor finds theirs whatever the page language is.
+LANGUAGE_SELF_NAMES = {"nb": "Bokmål", "nn": "Nynorsk", "en": "English"}
+DEFAULT_LANGUAGE = "nb"
+
+
+def select_locale() -> str:
+    chosen = request.args.get("lang") or session.get("lang")
+    if chosen in LANGUAGES:
+        return chosen
+    user = getattr(g, "_login_user", None)
+    if user is not None and getattr(user, "locale", None) in LANGUAGES:
+        return user.locale
+    # Browsers often send plain "no" for Norwegian; treat it as Bokmål.
+    best = request.accept_languages.best_match(list(LANGUAGES) + ["no"])
+    return DEFAULT_LANGUAGE if best in (None, "no") else best
+
+
+def init_app(app: Flask) -> None:
+    babel.init_app(app, locale_selector=select_locale)
+
+    @app.context_processor
+    def language_context():
+        from flask_babel import get_locale
+
+        return {"current_language": str(get_locale()), "language_names": LANGUAGE_SELF_NAMES}
+
+    app.jinja_env.globals.update(template_globals())
+
+
+def template_globals() -> dict:
+    from flask_babel import format_number
+
+    from app.core.labels import ERROR_TEXTS, ERROR_TITLES, ROLE_NAMES, SURVEY_STATUS_NAMES
+
+    return {
+        "role_names": ROLE_NAMES,
+        "status_names": SURVEY_STATUS_NAMES,
+        "error_titles": ERROR_TITLES,
+        "error_texts": ERROR_TEXTS,
+        "format_number": format_number,
+    }

@@ -1,0 +1,27 @@
+"""Every model, imported in one place so that Alembic and the test fixtures see the whole schema."""
+
+from app.accounts.models import Membership, User
+from app.demo.models import DemoSeed
+from app.jobs.models import PendingJob
+from app.organisations.models import Organisation
+from app.questionnaires.models import BankModule, QuestionnaireVersion
+from app.reference.models import ReferenceItem
+from app.responses.models import Answer, Response, ResponseSummary
+from app.surveys.models import Collector, Survey, SurveyRevision
+
+__all__ = [
+    "Answer",
+    "BankModule",
+    "Collector",
+    "DemoSeed",
+    "Membership",
+    "Organisation",
+    "PendingJob",
+    "QuestionnaireVersion",
+    "ReferenceItem",
+    "Response",
+    "ResponseSummary",
+    "Survey",
+    "SurveyRevision",
+    "User",
+]

@@ -1,0 +1,57 @@
+"""Storing responses. Each stored response records the follow-up work it causes in the same transaction."""
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from app.core.types import utcnow
+from app.extensions import db
+from app.jobs.services import record_job
+from app.responses.models import Answer, Response, ResponseStatus
+from app.surveys.models import Collector, SurveyRevision
+
+
+@dataclass(frozen=True)
+class AnswerValue:
+    question_code: str
+    option_code: str | None = None
+    number_value: float | None = None
+    text_value: str | None = None
+
+
+def store_response(
+    revision: SurveyRevision,
+    answers: list[AnswerValue],
+    language: str,
+    collector: Collector | None = None,
+    status: ResponseStatus = ResponseStatus.COMPLETE,
+    submitted_at: datetime | None = None,
+    submission_key: str | None = None,
+    is_test: bool = False,
+) -> Response:
+    now = utcnow()
+    response = Response(
+        survey_id=revision.survey_id,
+        survey_revision_id=revision.id,
+        collector_id=collector.id if collector else None,
+        organisation_id=revision.survey.organisation_id,
+        status=status,
+        language=language,
+        is_test=is_test,
+        submission_key=submission_key or secrets.token_urlsafe(24),
+        started_at=now,
+        submitted_at=submitted_at or (now if status == ResponseStatus.COMPLETE else None),
+        answers=[
+            Answer(
+                question_code=value.question_code,
+                option_code=value.option_code,
+                number_value=value.number_value,
+                text_value=value.text_value,
+            )
+            for value in answers
+        ],
+    )
+    db.session.add(response)
+    db.session.flush()
+    record_job("refresh_response_summary", survey_id=revision.survey_id)
+    return response

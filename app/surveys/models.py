@@ -1,0 +1,77 @@
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import Date, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.core.enums import string_enum
+from app.core.types import JSONDocument, UTCDateTime, utcnow
+from app.extensions import db
+
+
+class SurveyStatus(enum.StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    CHANGES_REQUESTED = "changes_requested"
+    APPROVED = "approved"
+    PUBLISHED = "published"
+    CLOSED = "closed"
+    ARCHIVED = "archived"
+
+
+class Survey(db.Model):
+    __tablename__ = "survey"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    status: Mapped[SurveyStatus] = mapped_column(string_enum(SurveyStatus), default=SurveyStatus.DRAFT)
+    base_version_id: Mapped[int | None] = mapped_column(ForeignKey("questionnaire_version.id"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    organisation = relationship("Organisation", back_populates="surveys")
+    base_version = relationship("QuestionnaireVersion")
+    revisions = relationship(
+        "SurveyRevision",
+        back_populates="survey",
+        order_by="SurveyRevision.number",
+        cascade="all, delete-orphan",
+    )
+    collectors = relationship("Collector", back_populates="survey", cascade="all, delete-orphan")
+
+
+class SurveyRevision(db.Model):
+    """A frozen definition of a survey; responses always point at the revision they answered."""
+
+    __tablename__ = "survey_revision"
+    __table_args__ = (UniqueConstraint("survey_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    definition: Mapped[dict] = mapped_column(JSONDocument)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    survey = relationship("Survey", back_populates="revisions")
+
+
+class Collector(db.Model):
+    """A shared link (and its QR code) through which the audience answers a survey."""
+
+    __tablename__ = "collector"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    event_tag: Mapped[str | None] = mapped_column(String(64))
+    event_date: Mapped[date | None] = mapped_column(Date)
+    opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    response_cap: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    survey = relationship("Survey", back_populates="collectors")

@@ -62,7 +62,7 @@ def seed_demo(options: SeedOptions, reset: bool = False) -> tuple[bool, list[Dem
             )
     if reset or db.session.scalar(select(Organisation.id).limit(1)) is not None:
         if not reset:
-            raise SeedConflictError("the database already holds organisations; rerun with --reset to replace them")
+            raise SeedConflictError("the database already holds organisations; rerun with --reset")
         clear_tenant_data()
 
     load_reference_data()

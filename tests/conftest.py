@@ -1,0 +1,81 @@
+"""Test fixtures: the app on SQLite and on PostgreSQL, and per-test clean tables.
+
+Tests that take the `app` fixture run once per backend. With CI=true a missing PostgreSQL,
+Redis or Chromium fails the run instead of skipping tests.
+"""
+
+from collections import Counter
+
+import pytest
+
+from app.extensions import db
+from tests.support import BACKENDS, database_url, make_test_app
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def app(request, tmp_path_factory):
+    """The app on one backend, schema created from the models (migrations have their own tests)."""
+    backend = request.param
+    url = database_url(backend, tmp_path_factory.mktemp(backend))
+    application = make_test_app(url, tmp_path_factory.mktemp("instance"))
+    application.config["TEST_BACKEND"] = backend
+    with application.app_context():
+        db.drop_all()
+        db.create_all()
+    yield application
+    with application.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _clean_tables(request):
+    """Every test that uses the app starts with empty tables and leaves none of its rows behind."""
+    if "app" not in request.fixturenames:
+        yield
+        return
+    application = request.getfixturevalue("app")
+    yield
+    with application.app_context():
+        db.session.rollback()
+        for table in reversed(db.metadata.sorted_tables):
+            db.session.execute(table.delete())
+        db.session.commit()
+        db.session.remove()
+
+
+@pytest.fixture
+def app_context(app):
+    with app.app_context():
+        yield
+        db.session.rollback()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """Say how many tests ran on each backend, and how many browser and RQ tests ran."""
+    per_backend: Counter = Counter()
+    kinds: Counter = Counter()
+    for report in terminalreporter.stats.get("passed", []) + terminalreporter.stats.get("failed", []):
+        if report.when != "call":
+            continue
+        item_keywords = report.keywords
+        backend = next((b for b in BACKENDS if f"[{b}" in report.nodeid or f"-{b}" in report.nodeid), None)
+        if backend:
+            per_backend[backend] += 1
+        for marker in ("browser", "rq"):
+            if marker in item_keywords:
+                kinds[marker] += 1
+    terminalreporter.write_sep("-", "tests that ran, by backend and kind")
+    for backend in BACKENDS:
+        terminalreporter.write_line(f"{backend}: {per_backend[backend]} tests")
+    terminalreporter.write_line(f"browser (Chromium, PostgreSQL): {kinds['browser']} tests")
+    terminalreporter.write_line(f"rq (real Redis and worker): {kinds['rq']} tests")

@@ -1,0 +1,16 @@
+"""RQ jobs. Each takes ids, runs inside the app context, and lets errors raise so RQ records them."""
+
+from app.jobs.dispatch import dispatcher
+from app.jobs.services import execute_pending_job
+from workers.context import worker_app
+
+
+def run_pending_job(pending_job_id: int) -> bool:
+    with worker_app().app_context():
+        return execute_pending_job(pending_job_id)
+
+
+def sweep() -> None:
+    """Re-dispatch work left pending by a crash or a Redis outage (scheduled by workers/cron.py)."""
+    with worker_app().app_context():
+        dispatcher().sweep()

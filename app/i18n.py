@@ -1,14 +1,12 @@
 """Language of the interface: the user's choice, else the browser's preference, else Bokmål."""
 
 from flask import Flask, g, request, session
-from flask_babel import lazy_gettext as _l
 
+from app.core.languages import DEFAULT_LANGUAGE, LANGUAGES
 from app.extensions import babel
 
-LANGUAGES = {"nb": _l("Norsk bokmål"), "nn": _l("Norsk nynorsk"), "en": _l("English")}
 # Shown in each language's own name, so a visitor finds theirs whatever the page language is.
 LANGUAGE_SELF_NAMES = {"nb": "Bokmål", "nn": "Nynorsk", "en": "English"}
-DEFAULT_LANGUAGE = "nb"
 
 
 def select_locale() -> str:
@@ -19,7 +17,7 @@ def select_locale() -> str:
     if user is not None and getattr(user, "locale", None) in LANGUAGES:
         return user.locale
     # Browsers often send plain "no" for Norwegian; treat it as Bokmål.
-    best = request.accept_languages.best_match(list(LANGUAGES) + ["no"])
+    best = request.accept_languages.best_match([*LANGUAGES, "no"])
     return DEFAULT_LANGUAGE if best in (None, "no") else best
 
 

@@ -9,7 +9,8 @@ from collections import Counter
 import pytest
 
 from app.extensions import db
-from tests.support import BACKENDS, database_url, make_test_app
+from tests.support import BACKENDS, compile_catalogs, database_url, make_test_app
+
 
 @pytest.fixture(scope="session", params=BACKENDS)
 def app(request, tmp_path_factory):
@@ -79,3 +80,9 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         terminalreporter.write_line(f"{backend}: {per_backend[backend]} tests")
     terminalreporter.write_line(f"browser (Chromium, PostgreSQL): {kinds['browser']} tests")
     terminalreporter.write_line(f"rq (real Redis and worker): {kinds['rq']} tests")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _compiled_catalogs():
+    """Compile the message catalogs so that pages speak Bokmål and Nynorsk, as `make` does."""
+    compile_catalogs()

@@ -11,7 +11,9 @@ from sqlalchemy.engine import make_url
 from app import create_app
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
-POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/grunnskjema_test")
+POSTGRES_URL = os.environ.get(
+    "TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/grunnskjema_test"
+)
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 BACKENDS = ("sqlite", "postgresql")
@@ -30,7 +32,9 @@ def ensure_postgres_database(url: str) -> str:
     admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as conn:
-            exists = conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": parsed.database})
+            exists = conn.scalar(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": parsed.database}
+            )
             if not exists:
                 conn.execute(text(f'CREATE DATABASE "{parsed.database}"'))
     except Exception as error:  # noqa: BLE001 - any connection failure means "not available"
@@ -75,3 +79,14 @@ def csrf_token(html: str) -> str:
     match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
     assert match, "the page has no CSRF token"
     return match.group(1)
+
+
+def compile_catalogs() -> None:
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    for po_path in (Path(__file__).resolve().parent.parent / "i18n").glob("*/LC_MESSAGES/messages.po"):
+        with open(po_path, "rb") as handle:
+            catalog = read_po(handle, locale=po_path.parent.parent.name)
+        with open(po_path.with_suffix(".mo"), "wb") as handle:
+            write_mo(handle, catalog)

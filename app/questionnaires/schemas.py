@@ -8,9 +8,10 @@ import re
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
+from app.core.languages import LANGUAGES
+
 CODE_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 VERSION_PATTERN = re.compile(r"^\d+(\.\d+)*$")
-LANGUAGES = ("nb", "nn", "en")
 KINDS = ("base", "bank_module", "survey")
 REFERENCE_LISTS = ("fylke", "country", "sector", "size_band")
 CHOICE_TYPES = ("single_choice", "multiple_choice", "matrix")

@@ -5,8 +5,9 @@ from pathlib import Path
 
 from marshmallow import ValidationError
 
+from app.core.languages import LANGUAGES
 from app.questionnaires.definition import iter_questions, options_of
-from app.questionnaires.schemas import LANGUAGES, NUMERIC_TYPES, DefinitionSchema
+from app.questionnaires.schemas import NUMERIC_TYPES, DefinitionSchema
 from app.questionnaires.yaml_source import SourceDocument, SourceError, read_yaml
 from app.reference.services import reference_codes
 

@@ -1,0 +1,209 @@
+"""Logging in, the dashboard, the language switcher, keyboard use, accessibility and logging out.
+
+Text is asserted in English only (after switching or with ?lang=en): the Bokmål and Nynorsk
+translations are still being written. In Bokmål the tests rely on ids, roles, html[lang] and data.
+"""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import axe_violations
+
+pytestmark = pytest.mark.browser
+
+
+def path_is(path: str) -> re.Pattern:
+    """Matches a full URL whose path is exactly `path`, with or without a query string."""
+    return re.compile(rf"^https?://[^/]+{re.escape(path)}(\?.*)?$")
+
+
+def log_in(page, email: str, password: str, path: str = "/login") -> None:
+    page.goto(path)
+    page.locator("#email").fill(email)
+    page.locator("#password").fill(password)
+    page.locator("main form button[type=submit]").click()
+
+
+def survey_row(page, title: str):
+    return page.get_by_role("row").filter(has=page.get_by_role("cell", name=title, exact=True))
+
+
+def test_owner_logs_in_and_sees_their_organisation_and_survey(page, seeded):
+    log_in(page, seeded.email, seeded.password)
+
+    expect(page).to_have_url(path_is("/"))
+    expect(page.locator("html")).to_have_attribute("lang", "nb")
+    expect(page.get_by_role("heading", level=2, name=seeded.organisation_name)).to_be_visible()
+    row = survey_row(page, seeded.survey_title)
+    expect(row).to_have_count(1)
+    expect(row.get_by_role("cell")).to_have_count(4)
+    expect(row.get_by_role("cell").nth(1)).not_to_be_empty()
+
+    page.goto("/?lang=en")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your surveys")
+    section = page.get_by_role("region", name=seeded.organisation_name)
+    expect(section).to_contain_text("Your role: owner")
+    expect(survey_row(page, seeded.survey_title).get_by_role("cell")).to_have_text(
+        [seeded.survey_title, "Published", "0", "0"]
+    )
+
+
+def test_wrong_password_shows_an_error_and_keeps_the_email(page, seeded):
+    log_in(page, seeded.email, "not-the-password")
+
+    expect(page).to_have_url(path_is("/login"))
+    expect(page.locator("html")).to_have_attribute("lang", "nb")
+    expect(page.get_by_role("status")).not_to_be_empty()
+    expect(page.locator("#email")).to_have_value(seeded.email)
+    expect(page.locator("#password")).to_have_value("")
+
+    log_in(page, seeded.email, "not-the-password", path="/login?lang=en")
+    expect(page).to_have_url(path_is("/login"))
+    expect(page.get_by_role("status")).to_have_text("The e-mail address or password is wrong.")
+    expect(page.get_by_label("E-mail address")).to_have_value(seeded.email)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Log in")
+
+
+def choose_language(page, code: str) -> None:
+    switcher = page.locator("form").filter(has=page.locator("#language-select"))
+    switcher.locator("#language-select").select_option(code)
+    switcher.get_by_role("button").click()
+
+
+def test_language_switcher_changes_and_keeps_the_language(page, seeded):
+    log_in(page, seeded.email, seeded.password)
+    expect(page.locator("html")).to_have_attribute("lang", "nb")
+    # The select has a visible label (it reads "Språk" once Bokmål is translated).
+    expect(page.locator("label[for=language-select]")).not_to_be_empty()
+
+    choose_language(page, "en")
+    expect(page).to_have_url(path_is("/"))
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_label("Language", exact=True)).to_have_value("en")
+    expect(page.get_by_role("button", name="Change")).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your surveys")
+    page.goto("/")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+
+    choose_language(page, "nn")
+    expect(page.locator("html")).to_have_attribute("lang", "nn")
+    expect(page.locator("#language-select")).to_have_value("nn")
+    page.reload()
+    expect(page.locator("html")).to_have_attribute("lang", "nn")
+    expect(page.get_by_role("heading", level=2, name=seeded.organisation_name)).to_be_visible()
+
+
+def test_language_switcher_works_before_logging_in(page, seeded):
+    page.goto("/login")
+    choose_language(page, "en")
+    expect(page).to_have_url(path_is("/login"))
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_label("Password", exact=True)).to_be_visible()
+    page.goto("/login")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+
+
+def active_element(page) -> dict:
+    return page.evaluate(
+        "() => ({id: document.activeElement.id, tag: document.activeElement.tagName.toLowerCase(),"
+        " href: document.activeElement.getAttribute('href')})"
+    )
+
+
+def test_keyboard_only_skip_link_and_login(page, seeded):
+    page.goto("/login")
+
+    page.keyboard.press("Tab")
+    assert active_element(page) == {"id": "", "tag": "a", "href": "#main"}, "the skip link is not first"
+    expect(page.locator("a.skip-link")).to_be_in_viewport()
+
+    page.keyboard.press("Enter")
+    assert active_element(page)["id"] == "main", "the skip link does not move focus to the main content"
+    page.keyboard.press("Tab")
+    assert active_element(page)["id"] == "email", (
+        "the e-mail field is not the first field after the skip link"
+    )
+
+    page.keyboard.type(seeded.email)
+    page.keyboard.press("Tab")
+    assert active_element(page)["id"] == "password"
+    page.keyboard.type(seeded.password)
+    page.keyboard.press("Enter")
+
+    expect(page).to_have_url(path_is("/"))
+    expect(page.get_by_role("heading", level=2, name=seeded.organisation_name)).to_be_visible()
+
+
+def assert_no_violations(page) -> None:
+    violations = axe_violations(page)
+    assert violations == [], f"axe found WCAG 2.1 A/AA violations on {page.url}: {violations}"
+
+
+def failed_login(page, seeded):
+    log_in(page, seeded.email, "not-the-password")
+    expect(page.get_by_role("status")).to_be_visible()
+
+
+def invalid_login_form(page, seeded):
+    log_in(page, "not an e-mail address", "")
+    expect(page.get_by_role("alert")).to_be_visible()
+    expect(page.locator("#email")).to_have_attribute("aria-invalid", "true")
+
+
+def dashboard(page, seeded):
+    log_in(page, seeded.email, seeded.password)
+    expect(page).to_have_url(path_is("/"))
+
+
+def dashboard_in_english(page, seeded):
+    dashboard(page, seeded)
+    page.goto("/?lang=en")
+
+
+def logged_out(page, seeded):
+    dashboard(page, seeded)
+    page.locator("form[action$='/logout'] button").click()
+    expect(page.get_by_role("status")).to_be_visible()
+
+
+@pytest.mark.parametrize(
+    "reach",
+    [
+        lambda page, seeded: page.goto("/login"),
+        failed_login,
+        invalid_login_form,
+        dashboard,
+        dashboard_in_english,
+        logged_out,
+    ],
+    ids=["login", "login-wrong-password", "login-invalid-form", "dashboard", "dashboard-en", "logged-out"],
+)
+def test_no_wcag_violations(page, seeded, reach):
+    reach(page, seeded)
+    assert_no_violations(page)
+
+
+def test_logout_returns_to_login_and_locks_the_dashboard(page, seeded):
+    log_in(page, seeded.email, seeded.password)
+    expect(page).to_have_url(path_is("/"))
+
+    page.get_by_role("navigation").locator("form[action$='/logout']").get_by_role("button").click()
+    expect(page).to_have_url(path_is("/login"))
+    expect(page.locator("#email")).to_be_visible()
+    expect(page.get_by_role("status")).not_to_be_empty()
+    expect(page.locator("form[action$='/logout']")).to_have_count(0)
+
+    page.go_back()
+    expect(page).to_have_url(path_is("/login"))
+    expect(page.get_by_role("heading", name=seeded.organisation_name)).to_have_count(0)
+
+    page.goto("/")
+    expect(page).to_have_url(re.compile(r"/login\?next=%2F$"))
+    expect(page.locator("#email")).to_be_visible()
+
+    page.goto("/?lang=en")
+    expect(page).to_have_url(path_is("/login"))
+    expect(page.get_by_role("status")).to_have_text("Please log in to see this page.")

@@ -42,6 +42,8 @@ def test_catalog_has_no_untranslated_or_fuzzy_entries(language):
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_catalog_holds_every_message_in_the_source(language):
+    messages = source_messages()
+    assert "Log in" in messages
     in_catalog = {
         message.id if isinstance(message.id, str) else message.id[0] for message in catalog(language)
     }

@@ -1,7 +1,7 @@
 """`flask demo seed`: reference data, organisations, users, published surveys and synthetic responses."""
 
 import random
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, insert, select
@@ -95,7 +95,7 @@ def seed_demo(options: SeedOptions, reset: bool = False) -> tuple[bool, list[Dem
 
 
 def _describe(options: dict) -> str:
-    return " ".join(f"--{key.replace('_', '-')} {value}" for key, value in options.items())
+    return " ".join(f"--{field.name.replace('_', '-')} {options[field.name]}" for field in fields(SeedOptions))
 
 
 def clear_tenant_data() -> None:

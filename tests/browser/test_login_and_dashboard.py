@@ -15,8 +15,12 @@ pytestmark = pytest.mark.browser
 
 
 def path_is(path: str) -> re.Pattern:
-    """Matches a full URL whose path is exactly `path`, with or without a query string."""
-    return re.compile(rf"^https?://[^/]+{re.escape(path)}(\?.*)?$")
+    """Matches a full URL whose path is exactly `path`, whatever its query string and fragment.
+
+    (A form without an action posts to the page's URL; the browser keeps its fragment, such as the
+    skip link's #main, through the redirect that follows.)
+    """
+    return re.compile(rf"^https?://[^/?#]+{re.escape(path)}([?#].*)?$")
 
 
 def log_in(page, email: str, password: str, path: str = "/login") -> None:

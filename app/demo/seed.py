@@ -95,7 +95,9 @@ def seed_demo(options: SeedOptions, reset: bool = False) -> tuple[bool, list[Dem
 
 
 def _describe(options: dict) -> str:
-    return " ".join(f"--{field.name.replace('_', '-')} {options[field.name]}" for field in fields(SeedOptions))
+    return " ".join(
+        f"--{field.name.replace('_', '-')} {options[field.name]}" for field in fields(SeedOptions)
+    )
 
 
 def clear_tenant_data() -> None:

@@ -12,4 +12,4 @@ class LoginForm(FlaskForm):
 
 
 class LanguageForm(FlaskForm):
-    language = SelectField(_l("Language"), choices=list(LANGUAGE_SELF_NAMES.items()))
+    language = SelectField(_l("Language"), choices=list(LANGUAGE_SELF_NAMES))

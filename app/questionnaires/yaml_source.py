@@ -80,7 +80,7 @@ def read_yaml(text: str | bytes) -> SourceDocument:
         line = mark.line + 1 if mark else 1
         raise SourceError(line, f"invalid YAML: {error.problem or error.context}") from None
     except yaml.YAMLError as error:
-        raise SourceError(1, f"invalid YAML: {error}") from None
+        raise SourceError(1, "invalid YAML: " + " ".join(str(error).split())) from None
     if root is None:
         raise SourceError(1, "the file is empty")
     reader = _Reader()

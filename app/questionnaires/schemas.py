@@ -53,6 +53,14 @@ def _describe(value) -> str:
     )
 
 
+def whole_number(**kwargs) -> fields.Integer:
+    return fields.Integer(strict=True, error_messages={"invalid": "expected a whole number"}, **kwargs)
+
+
+def at_least(minimum: int, what: str) -> validate.Validator:
+    return validate.Length(min=minimum, error=f"needs at least {minimum} {what}")
+
+
 class StrictSchema(Schema):
     class Meta:
         unknown = RAISE
@@ -156,7 +164,7 @@ class SingleChoiceSchema(QuestionBaseSchema):
 
 
 class MultipleChoiceSchema(SingleChoiceSchema):
-    max_selections = fields.Integer(strict=True, validate=validate.Range(min=1))
+    max_selections = whole_number(validate=validate.Range(min=1, error="max_selections must be at least 1"))
 
 
 class ReferenceChoiceSchema(QuestionBaseSchema):
@@ -170,8 +178,10 @@ class ReferenceChoiceSchema(QuestionBaseSchema):
 
 
 class ScaleSchema(StrictSchema):
-    points = fields.Integer(required=True, strict=True, validate=validate.Range(min=2, max=11))
-    labels = fields.Dict(keys=fields.Integer(strict=True), values=Text(), required=True)
+    points = whole_number(
+        required=True, validate=validate.Range(min=2, max=11, error="a scale has from 2 to 11 points")
+    )
+    labels = fields.Dict(keys=whole_number(), values=Text(), required=True)
     midpoint = Text()
 
     @validates_schema
@@ -200,8 +210,8 @@ class EndLabelledSchema(QuestionBaseSchema):
 
 
 class NumberSchema(QuestionBaseSchema):
-    min = fields.Integer(strict=True)
-    max = fields.Integer(strict=True)
+    min = whole_number()
+    max = whole_number()
     unit = Text()
 
     @validates_schema
@@ -211,7 +221,7 @@ class NumberSchema(QuestionBaseSchema):
 
 
 class TextQuestionSchema(QuestionBaseSchema):
-    max_length = fields.Integer(strict=True, validate=validate.Range(min=1, max=10_000))
+    max_length = whole_number(validate=validate.Range(min=1, max=10_000, error="max_length must be 1–10000"))
 
 
 class MatrixRowSchema(StrictSchema):
@@ -220,7 +230,7 @@ class MatrixRowSchema(StrictSchema):
 
 
 class MatrixSchema(SingleChoiceSchema):
-    rows = fields.List(fields.Nested(MatrixRowSchema), required=True, validate=validate.Length(min=1))
+    rows = fields.List(fields.Nested(MatrixRowSchema), required=True, validate=at_least(1, "row"))
 
 
 QUESTION_SCHEMAS: dict[str, type[Schema]] = {
@@ -261,7 +271,7 @@ class SectionSchema(StrictSchema):
     code = Code(required=True)
     title = Text(required=True)
     intro = Text()
-    questions = fields.List(QuestionField(), required=True, validate=validate.Length(min=1))
+    questions = fields.List(QuestionField(), required=True, validate=at_least(1, "question"))
 
 
 class IsoDate(fields.Date):
@@ -284,6 +294,7 @@ class DefinitionSchema(StrictSchema):
     code = Code(required=True)
     version = fields.String(
         required=True,
+        error_messages={"invalid": 'version must be quoted text such as "2026.1"'},
         validate=validate.Regexp(VERSION_PATTERN, error='version must be dotted numbers such as "2026.1"'),
     )
     title = Text(required=True)
@@ -298,7 +309,7 @@ class DefinitionSchema(StrictSchema):
     base_version = fields.String()
     changelog = fields.List(fields.Nested(ChangelogEntrySchema))
     option_lists = fields.Dict(keys=Code(), values=fields.List(fields.Nested(OptionSchema)))
-    sections = fields.List(fields.Nested(SectionSchema), required=True, validate=validate.Length(min=1))
+    sections = fields.List(fields.Nested(SectionSchema), required=True, validate=at_least(1, "section"))
 
     @validates_schema
     def check_kind_fields(self, data, **kwargs):

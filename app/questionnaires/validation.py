@@ -13,6 +13,7 @@ from app.reference.services import reference_codes
 
 MARSHMALLOW_REQUIRED = "Missing data for required field."
 MARSHMALLOW_UNKNOWN = "Unknown field."
+DICT_ENTRY_PARTS = ("key", "value")
 
 
 @dataclass(frozen=True, order=True)
@@ -64,6 +65,9 @@ def check_file(path: Path) -> CheckResult:
 
 
 def _schema_problems(messages, path: tuple, document: SourceDocument) -> list[Problem]:
+    if path and path[-1] in DICT_ENTRY_PARTS and not _has_key(document.data, path[:-1], path[-1]):
+        # marshmallow reports dict entries as .key / .value; the entry itself is what the author wrote.
+        path = path[:-1]
     if isinstance(messages, dict):
         problems = []
         for key, nested in messages.items():
@@ -84,6 +88,15 @@ def _schema_problems(messages, path: tuple, document: SourceDocument) -> list[Pr
         else:
             problems.append(Problem(document.line_of(path), f"{_where(path)}{message}"))
     return problems
+
+
+def _has_key(data, path: tuple, key: str) -> bool:
+    for part in path:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return False
+    return isinstance(data, dict) and key in data
 
 
 def _where(path: tuple) -> str:
@@ -159,6 +172,9 @@ class DefinitionRules:
                 else:
                     code_lines[code] = self.document.line_of(code_path)
             earlier[question["code"]] = question
+            for row in question.get("rows", []):
+                # A matrix row is answered like a single choice among the matrix's options.
+                earlier[row["code"]] = dict(question, code=row["code"], type="single_choice")
 
     def _check_question_options(self, question: dict, path: tuple) -> None:
         options = question.get("options")
@@ -192,13 +208,13 @@ class DefinitionRules:
             return
         code = condition["question"]
         if code == own_code:
-            self.problem(path, f"show_if refers to the question itself ('{code}')")
+            self.problem(path, f"refers to the question itself ('{code}')")
             return
         if code not in earlier:
             if code in later:
-                self.problem(path, f"show_if refers to question '{code}', which comes later")
+                self.problem(path, f"refers to question '{code}', which comes later")
             else:
-                self.problem(path, f"show_if refers to unknown question '{code}'")
+                self.problem(path, f"refers to unknown question '{code}'")
             return
         self._check_operator(condition, path, earlier[code])
 
@@ -228,13 +244,13 @@ class DefinitionRules:
             known = {option["code"] for option in options_of(self.definition, target) or []}
             for value in operand if isinstance(operand, list) else [operand]:
                 if value not in known:
-                    self.problem(path, f"show_if refers to unknown option '{value}' of question '{code}'")
+                    self.problem(path, f"refers to unknown option '{value}' of question '{code}'")
 
     def _check_reference_operand(self, operand, path: tuple, code: str, reference: str, extra: set) -> None:
         known = extra | reference_codes(reference)
         for value in operand if isinstance(operand, list) else [operand]:
             if value not in known:
-                self.problem(path, f"show_if refers to unknown option '{value}' of question '{code}'")
+                self.problem(path, f"refers to unknown option '{value}' of question '{code}'")
 
     def _check_languages(self, node, path: tuple) -> None:
         """Every text must exist in every language the definition offers."""

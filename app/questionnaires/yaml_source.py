@@ -75,6 +75,8 @@ def read_yaml(text: str | bytes) -> SourceDocument:
         raise SourceError(1, f"file is larger than {MAX_FILE_BYTES // 1024} KiB")
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except RecursionError:
+        raise SourceError(1, "the YAML is nested too deeply") from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else 1
@@ -86,6 +88,8 @@ def read_yaml(text: str | bytes) -> SourceDocument:
     reader = _Reader()
     try:
         data = reader.convert(root, ())
+    except RecursionError:
+        raise SourceError(1, "the YAML is nested too deeply") from None
     except yaml.constructor.ConstructorError as error:
         mark = error.problem_mark
         raise SourceError(mark.line + 1 if mark else 1, f"invalid YAML value: {error.problem}") from None

@@ -9,7 +9,7 @@ from collections import Counter
 import pytest
 
 from app.extensions import db
-from tests.support import BACKENDS, compile_catalogs, database_url, make_test_app
+from tests.support import BACKENDS, compile_catalogs, database_url, make_test_app, recreate_postgres_database
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
@@ -17,10 +17,12 @@ def app(request, tmp_path_factory):
     """The app on one backend, schema created from the models (migrations have their own tests)."""
     backend = request.param
     url = database_url(backend, tmp_path_factory.mktemp(backend))
+    if backend == "postgresql":
+        # A fresh database: connections left behind by an interrupted run cannot block this one.
+        recreate_postgres_database(url)
     application = make_test_app(url, tmp_path_factory.mktemp("instance"))
     application.config["TEST_BACKEND"] = backend
     with application.app_context():
-        db.drop_all()
         db.create_all()
     yield application
     with application.app_context():

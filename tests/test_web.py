@@ -123,3 +123,25 @@ def test_an_unknown_page_is_a_friendly_404_without_internals(client):
     assert response.status_code == 404
     assert "Fant ikke siden" in response.text
     assert "Traceback" not in response.text
+
+
+def test_a_language_chosen_before_login_is_kept_through_login_and_logout(client, member):
+    token = csrf_token(client.get("/login").text)
+    client.post("/language", data={"language": "en", "csrf_token": token})
+    log_in(client)
+    assert 'lang="en"' in client.get("/").text
+    token = csrf_token(client.get("/").text)
+    after_logout = client.post("/logout", data={"csrf_token": token}, follow_redirects=True)
+    assert 'lang="en"' in after_logout.text
+    assert "You are logged out." in after_logout.text
+
+
+def test_field_errors_are_linked_to_their_fields_in_the_visitors_language(client):
+    token = csrf_token(client.get("/login?lang=nn").text)
+    response = client.post(
+        "/login?lang=nn", data={"email": "ikkje-epost", "password": "", "csrf_token": token}
+    )
+    assert response.status_code == 400
+    assert "<title>Feil: Logg inn" in response.text
+    assert 'aria-describedby="email-error"' in response.text
+    assert "Skriv inn passordet ditt." in response.text

@@ -18,9 +18,10 @@ def login():
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
+            chosen_language = session.get("lang")
             session.clear()
             login_user(user)
-            session["lang"] = user.locale
+            session["lang"] = chosen_language or user.locale
             return redirect(safe_next_url(request.args.get("next")) or url_for("member.dashboard"))
         flash(_("The e-mail address or password is wrong."), "error")
     status = 200 if not form.is_submitted() else 400 if form.errors else 401
@@ -33,7 +34,10 @@ def logout():
     services.end_all_sessions(current_user)
     db.session.commit()
     logout_user()
+    language = session.get("lang")
     session.clear()
+    if language:
+        session["lang"] = language
     flash(_("You are logged out."), "info")
     return redirect(url_for("accounts.login"))
 

@@ -48,7 +48,7 @@ def test_owner_logs_in_and_sees_their_organisation_and_survey(page, seeded):
     page.goto("/?lang=en")
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.get_by_role("heading", level=1)).to_have_text("Your surveys")
-    section = page.get_by_role("region", name=seeded.organisation_name)
+    section = page.get_by_role("region", name=seeded.organisation_name, exact=True)
     expect(section).to_contain_text("Your role: owner")
     expect(survey_row(page, seeded.survey_title).get_by_role("cell")).to_have_text(
         [seeded.survey_title, "Published", "0", "0"]
@@ -80,8 +80,10 @@ def choose_language(page, code: str) -> None:
 def test_language_switcher_changes_and_keeps_the_language(page, seeded):
     log_in(page, seeded.email, seeded.password)
     expect(page.locator("html")).to_have_attribute("lang", "nb")
-    # The select has a visible label (it reads "Språk" once Bokmål is translated).
-    expect(page.locator("label[for=language-select]")).not_to_be_empty()
+    # The select is named by its visible label ("Språk" in Bokmål, "Language" in English).
+    label = page.locator("label[for=language-select]")
+    expect(label).not_to_be_empty()
+    expect(page.locator("#language-select")).to_have_accessible_name(label.inner_text())
 
     choose_language(page, "en")
     expect(page).to_have_url(path_is("/"))
@@ -211,3 +213,87 @@ def test_logout_returns_to_login_and_locks_the_dashboard(page, seeded):
     page.goto("/?lang=en")
     expect(page).to_have_url(path_is("/login"))
     expect(page.get_by_role("status")).to_have_text("Please log in to see this page.")
+
+
+def test_axe_reports_the_violations_it_finds(page, seeded):
+    """The accessibility tests can fail: axe runs on the page and reports a planted violation."""
+    page.goto("/login")
+    page.evaluate(
+        "() => { const img = document.createElement('img');"
+        " img.src = 'data:image/gif;base64,R0lGODlhAQABAAAAACw=';"
+        " document.querySelector('main').append(img); }"
+    )
+    assert [violation["id"] for violation in axe_violations(page)] == ["image-alt"]
+
+
+@pytest.mark.parametrize("path", ["/login", "/"], ids=["login", "dashboard"])
+def test_pages_reflow_at_320_css_pixels(page, seeded, path):
+    """WCAG 1.4.10: at 320 CSS pixels (1280 at 400 % zoom) the page does not scroll sideways."""
+    log_in(page, seeded.email, seeded.password)
+    if path == "/login":
+        page.locator("form[action$='/logout'] button").click()
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.goto(path)
+    expect(page).to_have_url(path_is(path))
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= 320, f"{path} is {width} CSS pixels wide at a 320 pixel viewport"
+
+
+RGB = re.compile(r"rgba?\((\d+), (\d+), (\d+)(?:, ([\d.]+))?\)")
+
+
+def relative_luminance(rgb: tuple[int, int, int]) -> float:
+    def channel(value: int) -> float:
+        c = value / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(v) for v in rgb)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: tuple[int, int, int], b: tuple[int, int, int]) -> float:
+    light, dark = sorted((relative_luminance(a), relative_luminance(b)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def opaque_colours(css: str) -> list[tuple[int, int, int]]:
+    return [
+        (int(r), int(g), int(b)) for r, g, b, alpha in RGB.findall(css) if alpha == "" or float(alpha) == 1
+    ]
+
+
+FOCUS_STYLE = """() => {
+  const el = document.activeElement;
+  const style = getComputedStyle(el);
+  let background = 'rgb(255, 255, 255)';
+  for (let node = el.parentElement; node; node = node.parentElement) {
+    const colour = getComputedStyle(node).backgroundColor;
+    if (colour !== 'rgba(0, 0, 0, 0)' && colour !== 'transparent') { background = colour; break; }
+  }
+  return {
+    element: el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + ' ' + (el.innerText || '').trim(),
+    outline: style.outlineStyle === 'none' ? '' : style.outlineColor,
+    shadow: style.boxShadow === 'none' ? '' : style.boxShadow,
+    background,
+  };
+}"""
+
+
+@pytest.mark.parametrize("path", ["/login", "/"], ids=["login", "dashboard"])
+def test_focus_indicator_has_3_to_1_contrast(page, seeded, path):
+    """WCAG 1.4.11: every control reached by Tab shows a focus ring with 3:1 against what is behind it."""
+    if path == "/":
+        log_in(page, seeded.email, seeded.password)
+    page.goto(path)
+    seen = set()
+    for _ in range(12):
+        page.keyboard.press("Tab")
+        style = page.evaluate(FOCUS_STYLE)
+        if style["element"].startswith("body") or style["element"] in seen:
+            break
+        seen.add(style["element"])
+        background = opaque_colours(style["background"])[0]
+        ring = opaque_colours(style["outline"]) + opaque_colours(style["shadow"])
+        best = max((contrast(colour, background) for colour in ring), default=0)
+        assert best >= 3, f"the focus indicator of {style['element']!r} has {best:.2f}:1 contrast: {style}"
+    assert len(seen) >= 4, f"Tab reached only {sorted(seen)}"

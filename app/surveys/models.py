@@ -1,7 +1,7 @@
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Integer, String, UniqueConstraint, event, inspect
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.enums import string_enum
@@ -56,6 +56,18 @@ class SurveyRevision(db.Model):
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     survey = relationship("Survey", back_populates="revisions")
+
+
+class FrozenRevisionError(RuntimeError):
+    """A published revision's definition was about to change; answers would lose their meaning."""
+
+
+@event.listens_for(SurveyRevision, "before_update")
+def _refuse_changes_to_published_definitions(mapper, connection, revision: SurveyRevision) -> None:
+    state = inspect(revision)
+    was_published = state.attrs.published_at.history.unchanged or state.attrs.published_at.history.deleted
+    if any(was_published) and state.attrs.definition.history.has_changes():
+        raise FrozenRevisionError(f"revision {revision.id} is published; create a new revision instead")
 
 
 class Collector(db.Model):

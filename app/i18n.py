@@ -34,9 +34,10 @@ def init_app(app: Flask) -> None:
 
 
 def template_globals() -> dict:
-    from flask_babel import format_number
+    from flask_babel import format_number, get_locale
 
     from app.core.labels import ERROR_TEXTS, ERROR_TITLES, ROLE_NAMES, SURVEY_STATUS_NAMES
+    from app.reference.services import label
 
     return {
         "role_names": ROLE_NAMES,
@@ -44,4 +45,5 @@ def template_globals() -> dict:
         "error_titles": ERROR_TITLES,
         "error_texts": ERROR_TEXTS,
         "format_number": format_number,
+        "reference_label": lambda list_name, code: label(list_name, code, str(get_locale())),
     }

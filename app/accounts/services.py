@@ -1,6 +1,7 @@
 """Accounts: authentication and the organisations a user belongs to."""
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from app.accounts.models import Membership, User
 from app.accounts.passwords import hash_password, verify_password
@@ -24,11 +25,6 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
-def set_password(user: User, password: str) -> None:
-    user.password_hash = hash_password(password)
-    user.session_generation += 1
-
-
 def end_all_sessions(user: User) -> None:
     user.session_generation += 1
 
@@ -36,6 +32,9 @@ def end_all_sessions(user: User) -> None:
 def memberships_of(user: User) -> list[Membership]:
     return list(
         db.session.scalars(
-            select(Membership).where(Membership.user_id == user.id).order_by(Membership.organisation_id)
+            select(Membership)
+            .options(joinedload(Membership.organisation))
+            .where(Membership.user_id == user.id)
+            .order_by(Membership.organisation_id)
         )
     )

@@ -4,7 +4,7 @@ from flask import current_app
 from sqlalchemy import text
 
 from app.extensions import db
-from app.jobs.dispatch import RQDispatcher, dispatcher
+from app.jobs.dispatch import dispatcher
 
 log = logging.getLogger(__name__)
 
@@ -19,11 +19,8 @@ def check_health() -> dict:
         db.session.rollback()
     redis = "not configured"
     if current_app.config["REDIS_URL"]:
-        redis = "ok"
-        runner = dispatcher()
         try:
-            if not isinstance(runner, RQDispatcher) or not runner.ping():
-                redis = "error"
+            redis = "ok" if dispatcher().ping() else "error"
         except Exception as error:
             log.warning("health check: redis unreachable: %s", type(error).__name__)
             redis = "error"

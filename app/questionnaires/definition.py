@@ -31,14 +31,3 @@ def options_of(definition: dict, question: dict) -> list[dict] | None:
     if question["type"] == "reference_choice":
         return question.get("extra_options", [])
     return None
-
-
-def answer_codes(question: dict) -> list[str]:
-    """The data codes a question produces: one per matrix row, else the question's own code."""
-    if question["type"] == "matrix":
-        return [row["code"] for row in question["rows"]]
-    return [question["code"]]
-
-
-def count_questions(definition: dict) -> int:
-    return sum(1 for _ in iter_questions(definition))

@@ -1,8 +1,9 @@
 """Every model, imported in one place so that Alembic and the test fixtures see the whole schema."""
 
-from app.accounts.models import Membership, User
+from app.accounts.models import Invitation, Membership, User
 from app.demo.models import DemoSeed
 from app.jobs.models import PendingJob
+from app.mail.models import OutgoingMail
 from app.organisations.models import Organisation
 from app.questionnaires.models import BankModule, QuestionnaireVersion
 from app.reference.models import ReferenceItem

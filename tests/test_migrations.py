@@ -1,16 +1,20 @@
 """Alembic migrations build the schema the models describe, on SQLite and PostgreSQL, with data in place."""
 
+from datetime import UTC, datetime
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import func, inspect, select
+from sqlalchemy import MetaData, func, insert, inspect, select
 from sqlalchemy.engine import make_url
 
+from app.accounts.models import User
 from app.demo.seed import SeedOptions, seed_demo
 from app.extensions import db, migrate
-from app.responses.models import Answer, Response
+from app.organisations.models import Organisation, ReviewRule
+from app.responses.models import Response
 from tests.support import BACKENDS, POSTGRES_URL, make_test_app, recreate_postgres_database
 
 
@@ -44,26 +48,93 @@ def test_upgrading_an_empty_database_gives_exactly_the_models_schema(empty_datab
     assert schema_differences() == []
 
 
+def insert_rows_with_the_schema_of_the_time() -> None:
+    """Data written by the first revision's code: reflected tables, so no model of today is involved."""
+    tables = MetaData()
+    tables.reflect(bind=db.engine)
+    now = datetime(2026, 3, 1, tzinfo=UTC)
+    with db.engine.begin() as conn:
+        conn.execute(
+            insert(tables.tables["organisation"]).values(
+                id=1,
+                name="Scene Vest",
+                orgnr="923609016",
+                sector_code="theatre",
+                fylke_code="46",
+                country_code="NO",
+                is_member=True,
+                benchmark_opt_in=True,
+                created_at=now,
+            )
+        )
+        conn.execute(
+            insert(tables.tables["user_account"]).values(
+                id=1,
+                email="eier@example.org",
+                name="Eier",
+                locale="nb",
+                is_active_account=True,
+                session_generation=0,
+                created_at=now,
+            )
+        )
+        conn.execute(
+            insert(tables.tables["membership"]).values(
+                user_id=1, organisation_id=1, role="owner", created_at=now
+            )
+        )
+        conn.execute(
+            insert(tables.tables["survey"]).values(
+                id=1, organisation_id=1, title="Vår 2026", status="published", created_at=now, updated_at=now
+            )
+        )
+        conn.execute(
+            insert(tables.tables["survey_revision"]).values(
+                id=1, survey_id=1, number=1, definition={"kind": "survey"}, created_at=now, published_at=now
+            )
+        )
+        conn.execute(
+            insert(tables.tables["response"]).values(
+                id=1,
+                survey_id=1,
+                survey_revision_id=1,
+                organisation_id=1,
+                status="complete",
+                language="nb",
+                is_test=False,
+                is_imported=False,
+                submission_key="k1",
+                started_at=now,
+                submitted_at=now,
+            )
+        )
+        conn.execute(
+            insert(tables.tables["answer"]).values(response_id=1, question_code="recommend", number_value=9.0)
+        )
+
+
 @pytest.mark.parametrize("empty_database_app", BACKENDS, indirect=True)
-def test_upgrading_keeps_seeded_data(empty_database_app):
+def test_every_upgrade_step_keeps_data_written_before_it(empty_database_app):
     revisions = revisions_oldest_first(empty_database_app)
     upgrade(revision=revisions[0])
-    seed_demo(SeedOptions(orgs=6, responses_per_org=15, seed=3))
-    before = (
-        db.session.scalar(select(func.count()).select_from(Response)),
-        db.session.scalar(select(func.count()).select_from(Answer)),
-    )
-    db.session.remove()
+    insert_rows_with_the_schema_of_the_time()
 
-    upgrade()
+    for revision in revisions[1:]:
+        upgrade(revision=revision)
     upgrade()  # a second run on an up-to-date database is a no-op
 
-    after = (
-        db.session.scalar(select(func.count()).select_from(Response)),
-        db.session.scalar(select(func.count()).select_from(Answer)),
-    )
-    assert before == after
-    assert before[0] == 6 * 15
+    assert schema_differences() == []
+    organisation = db.session.get(Organisation, 1)
+    assert (organisation.name, organisation.review_rule) == ("Scene Vest", ReviewRule.FIRST_SURVEY)
+    assert db.session.get(User, 1).email == "eier@example.org"
+    assert db.session.get(Response, 1).answers[0].number_value == 9.0
+
+
+@pytest.mark.parametrize("empty_database_app", BACKENDS, indirect=True)
+def test_the_demo_seeds_onto_a_migrated_database(empty_database_app):
+    upgrade()
+    seed_demo(SeedOptions(orgs=6, responses_per_org=15, seed=3))
+    assert db.session.scalar(select(func.count()).select_from(Response)) == 6 * 15
     assert schema_differences() == []
 
 

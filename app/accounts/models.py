@@ -6,7 +6,7 @@ from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.enums import string_enum
-from app.core.types import UTCDateTime, utcnow
+from app.core.types import JSONDocument, UTCDateTime, utcnow
 from app.extensions import db
 
 
@@ -33,6 +33,9 @@ class User(UserMixin, db.Model):
     is_active_account: Mapped[bool] = mapped_column(Boolean, default=True)
     # Bumped on logout, password change and deactivation so that old session cookies stop working.
     session_generation: Mapped[int] = mapped_column(Integer, default=0)
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    # SHA-256 hashes of the unused recovery codes (the codes are random, so a fast hash suffices).
+    recovery_code_hashes: Mapped[list | None] = mapped_column(JSONDocument)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     memberships = relationship("Membership", back_populates="user", cascade="all, delete-orphan")
@@ -43,6 +46,14 @@ class User(UserMixin, db.Model):
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_generation}"
+
+    @property
+    def two_factor_enabled(self) -> bool:
+        return self.totp_secret is not None
+
+    @property
+    def two_factor_required(self) -> bool:
+        return self.global_role is not None
 
 
 class Membership(db.Model):
@@ -59,3 +70,24 @@ class Membership(db.Model):
 
     user = relationship("User", back_populates="memberships")
     organisation = relationship("Organisation", back_populates="memberships")
+
+
+class Invitation(db.Model):
+    """An invitation to join an organisation with a role; the link carries a token stored only as a hash."""
+
+    __tablename__ = "invitation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisation.id", ondelete="CASCADE"), index=True
+    )
+    email: Mapped[str] = mapped_column(String(254))
+    role: Mapped[OrgRole] = mapped_column(string_enum(OrgRole))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    organisation = relationship("Organisation")

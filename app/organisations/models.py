@@ -1,10 +1,20 @@
+import enum
 from datetime import datetime
 
-from sqlalchemy import Boolean, String
+from sqlalchemy import Boolean, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.core.enums import string_enum
 from app.core.types import UTCDateTime, utcnow
 from app.extensions import db
+
+
+class ReviewRule(enum.StrEnum):
+    """When a survey needs an NPU advisor's approval before it may be published."""
+
+    ALWAYS = "always"
+    FIRST_SURVEY = "first_survey"
+    NEVER = "never"
 
 
 class Organisation(db.Model):
@@ -19,6 +29,13 @@ class Organisation(db.Model):
     size_band_code: Mapped[str | None] = mapped_column(String(32))
     is_member: Mapped[bool] = mapped_column(Boolean, default=True)
     benchmark_opt_in: Mapped[bool] = mapped_column(Boolean, default=True)
+    review_rule: Mapped[ReviewRule] = mapped_column(
+        string_enum(ReviewRule), default=ReviewRule.FIRST_SURVEY, server_default=ReviewRule.FIRST_SURVEY.value
+    )
+    # Shown on respondent pages; the colour is checked for contrast when it is set.
+    accent_colour: Mapped[str | None] = mapped_column(String(7))
+    logo: Mapped[bytes | None] = mapped_column(LargeBinary)
+    logo_content_type: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     memberships = relationship("Membership", back_populates="organisation", cascade="all, delete-orphan")

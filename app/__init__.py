@@ -9,6 +9,7 @@ from app.config import load_config
 
 def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=False)
+    app.jinja_env.add_extension("jinja2.ext.do")
     app.config.update(load_config(app.instance_path))
     if test_config:
         app.config.update(test_config)
@@ -16,7 +17,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
     from app import extensions, i18n, models, security_headers  # noqa: F401  (models: full metadata)
-    from app.accounts import auth
+    from app.access import policy
+    from app.accounts import auth, sessions
     from app.jobs import dispatch
 
     extensions.db.init_app(app)
@@ -25,6 +27,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     extensions.csrf.init_app(app)
     i18n.init_app(app)
     auth.init_app(app)
+    sessions.init_app(app)
+    policy.init_app(app)
     security_headers.init_app(app)
     dispatch.init_app(app)
 
@@ -57,22 +61,33 @@ def _configure_sqlite(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from app.accounts.views import bp as accounts_bp
+    from app.admin.views import bp as admin_bp
+    from app.advisor.views import bp as advisor_bp
     from app.health.views import bp as health_bp
+    from app.mail.views import bp as mail_bp
     from app.member.views import bp as member_bp
 
     app.register_blueprint(health_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(member_bp)
+    app.register_blueprint(advisor_bp)
+    app.register_blueprint(admin_bp)
+    if app.config["MAIL_BACKEND"] == "outbox" and app.config["APP_ENV"] != "production":
+        app.register_blueprint(mail_bp)
 
 
 def _register_commands(app: Flask) -> None:
+    from app.accounts.cli import user_cli
     from app.demo.cli import demo_cli
     from app.jobs.cli import jobs_cli
+    from app.organisations.cli import org_cli
     from app.questionnaires.cli import questionnaire_cli
 
     app.cli.add_command(questionnaire_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(jobs_cli)
+    app.cli.add_command(org_cli)
+    app.cli.add_command(user_cli)
 
 
 def _register_error_pages(app: Flask) -> None:

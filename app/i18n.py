@@ -34,7 +34,9 @@ def init_app(app: Flask) -> None:
 
 
 def template_globals() -> dict:
-    from flask_babel import format_number, get_locale
+    from flask_babel import format_date, format_datetime, format_number, get_locale
+
+    from app.organisations.forms import REVIEW_RULE_NAMES
 
     from app.core.labels import ERROR_TEXTS, ERROR_TITLES, ROLE_NAMES, SURVEY_STATUS_NAMES
     from app.reference.services import label
@@ -45,5 +47,8 @@ def template_globals() -> dict:
         "error_titles": ERROR_TITLES,
         "error_texts": ERROR_TEXTS,
         "format_number": format_number,
+        "format_date": format_date,
+        "format_datetime": format_datetime,
+        "review_rule_names": REVIEW_RULE_NAMES,
         "reference_label": lambda list_name, code: label(list_name, code, str(get_locale())),
     }

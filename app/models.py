@@ -15,6 +15,8 @@ __all__ = [
     "BankModule",
     "Collector",
     "DemoSeed",
+    "Invitation",
+    "OutgoingMail",
     "Membership",
     "Organisation",
     "PendingJob",

@@ -114,7 +114,7 @@ def test_logins_json_lists_every_role_with_working_credentials(app, runner, clie
         data={"email": owner["email"], "password": owner["password"], "csrf_token": csrf_token(page.text)},
     )
     assert response.status_code == 302
-    assert owner["organisation"] in client.get("/").text
+    assert owner["organisation"] in client.get("/", follow_redirects=True).text
 
 
 def test_logins_without_a_seed_explain_what_to_do(runner):

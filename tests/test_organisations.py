@@ -1,4 +1,5 @@
 import pytest
+from flask_babel import force_locale
 
 from app.organisations.services import OrganisationError, create_organisation, is_valid_orgnr
 from tests.factories import valid_orgnr
@@ -28,7 +29,7 @@ def test_creating_an_organisation_with_bad_values_says_which(app_context, field,
     values = {"name": "Scene Vest", "orgnr": valid_orgnr(), "sector": "theatre", "fylke": "46"} | {
         field: value
     }
-    with pytest.raises(OrganisationError, match=message):
+    with force_locale("en"), pytest.raises(OrganisationError, match=message):
         create_organisation(**values)
 
 

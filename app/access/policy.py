@@ -8,7 +8,7 @@ Another organisation's objects answer 404, so their existence is not revealed.
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import Flask, abort, current_app, g, request
+from flask import Flask, abort, current_app, g, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -94,9 +94,7 @@ def enforce_access():
         return None
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
-    if g.get("two_factor_enrolment_required") and not rule.during_enrolment:
-        from flask import redirect, url_for
-
+    if current_user.two_factor_required and not current_user.two_factor_enabled and not rule.during_enrolment:
         return redirect(url_for("accounts.two_factor_setup"))
     if rule.kind == "login":
         return None

@@ -9,3 +9,10 @@ def safe_next_url(target: str | None) -> str | None:
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return None
     return target
+
+
+def public_url(endpoint: str, **values) -> str:
+    """An absolute link for e-mails and QR codes, on the configured public address."""
+    from flask import current_app, url_for
+
+    return current_app.config["PUBLIC_BASE_URL"] + url_for(endpoint, **values)

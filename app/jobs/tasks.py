@@ -15,6 +15,7 @@ TASKS: dict[str, Task] = {
     "refresh_response_summary": Task(
         function="app.responses.summary:refresh_response_summary", queue="aggregation", timeout_seconds=300
     ),
+    "deliver_mail": Task(function="app.mail.services:deliver_mail", queue="mail", timeout_seconds=60),
 }
 
 # Seconds to wait before attempt 2, 3, 4, ...

@@ -1,15 +1,172 @@
-from flask import Blueprint, render_template
-from flask_login import current_user, login_required
+"""The member area: one organisation at a time, named in the URL (`/org/<org_id>/...`)."""
 
+from flask import Blueprint, Response, abort, flash, g, redirect, render_template, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.access.permissions import Permission
+from app.access.policy import get_in_organisation, logged_in, org_permission, survey_design_access
+from app.accounts import invitations
+from app.accounts.forms import InviteForm, RoleForm
+from app.accounts.models import Invitation, Membership, OrgRole
 from app.accounts.services import memberships_of
+from app.extensions import db
+from app.organisations.forms import OrganisationProfileForm
+from app.organisations.services import OrganisationError
+from app.organisations.settings import update_profile
+from app.questionnaires.definition import iter_questions
+from app.surveys.models import Survey
 from app.surveys.services import surveys_with_summaries
 
 bp = Blueprint("member", __name__)
 
 
 @bp.route("/")
-@login_required
-def dashboard():
+@logged_in
+def home():
+    """The organisation used last, else the first one; NPU staff without one get their start page."""
     memberships = memberships_of(current_user)
-    surveys = surveys_with_summaries([membership.organisation_id for membership in memberships])
-    return render_template("member/dashboard.html", memberships=memberships, surveys=surveys)
+    if not memberships:
+        return render_template("member/no_organisation.html")
+    chosen = next((m for m in memberships if m.organisation_id == session.get("org_id")), memberships[0])
+    return redirect(url_for("member.dashboard", org_id=chosen.organisation_id))
+
+
+@bp.before_request
+def remember_organisation_in_use():
+    if g.get("organisation") is not None:
+        session["org_id"] = g.organisation.id
+
+
+@bp.app_context_processor
+def organisation_switcher():
+    if not current_user.is_authenticated:
+        return {}
+    return {"my_memberships": memberships_of(current_user)}
+
+
+@bp.route("/org/<int:org_id>/")
+@org_permission(Permission.VIEW_RESULTS)
+def dashboard(org_id: int):
+    listings = surveys_with_summaries([org_id]).get(org_id, [])
+    return render_template("member/dashboard.html", listings=listings)
+
+
+@bp.route("/org/<int:org_id>/surveys/<int:survey_id>")
+@survey_design_access
+def survey_design(org_id: int, survey_id: int):
+    survey = db.session.get(Survey, survey_id)
+    if survey is None or survey.organisation_id != org_id:
+        abort(404)
+    revision = survey.revisions[-1]
+    return render_template(
+        "member/survey_design.html",
+        survey=survey,
+        revision=revision,
+        questions=list(iter_questions(revision.definition)),
+    )
+
+
+@bp.route("/org/<int:org_id>/members", methods=["GET", "POST"])
+@org_permission(Permission.MANAGE_MEMBERS)
+def members(org_id: int):
+    form = InviteForm()
+    if form.validate_on_submit():
+        try:
+            invitations.invite(g.organisation, form.email.data, OrgRole(form.role.data), current_user)
+        except invitations.MembershipError as error:
+            form.email.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(_("The invitation is sent to %(email)s.", email=form.email.data.strip().lower()), "info")
+            return redirect(url_for("member.members", org_id=org_id))
+    return render_template(
+        "member/members.html",
+        form=form,
+        members=invitations.members(g.organisation),
+        pending=invitations.pending_invitations(g.organisation),
+    ), 400 if form.errors else 200
+
+
+@bp.route("/org/<int:org_id>/members/<int:membership_id>/role", methods=["POST"])
+@org_permission(Permission.MANAGE_MEMBERS)
+def change_role(org_id: int, membership_id: int):
+    membership = get_in_organisation(Membership, membership_id)
+    form = RoleForm()
+    if form.validate_on_submit():
+        try:
+            invitations.change_role(membership, OrgRole(form.role.data))
+        except invitations.MembershipError as error:
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(_("The role of %(email)s is changed.", email=membership.user.email), "info")
+    return redirect(url_for("member.members", org_id=org_id))
+
+
+@bp.route("/org/<int:org_id>/members/<int:membership_id>/remove", methods=["POST"])
+@org_permission(Permission.MANAGE_MEMBERS)
+def remove_member(org_id: int, membership_id: int):
+    membership = get_in_organisation(Membership, membership_id)
+    email = membership.user.email
+    try:
+        invitations.remove_member(membership)
+    except invitations.MembershipError as error:
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+        flash(_("%(email)s no longer has access to the organisation.", email=email), "info")
+    return redirect(url_for("member.members", org_id=org_id))
+
+
+@bp.route("/org/<int:org_id>/invitations/<int:invitation_id>/revoke", methods=["POST"])
+@org_permission(Permission.MANAGE_MEMBERS)
+def revoke_invitation(org_id: int, invitation_id: int):
+    invitation = get_in_organisation(Invitation, invitation_id)
+    invitations.revoke(invitation)
+    db.session.commit()
+    flash(_("The invitation to %(email)s is withdrawn.", email=invitation.email), "info")
+    return redirect(url_for("member.members", org_id=org_id))
+
+
+@bp.route("/org/<int:org_id>/settings", methods=["GET", "POST"])
+@org_permission(Permission.MANAGE_SETTINGS)
+def settings(org_id: int):
+    organisation = g.organisation
+    form = OrganisationProfileForm(
+        obj=organisation,
+        sector=organisation.sector_code,
+        fylke=organisation.fylke_code,
+        size_band=organisation.size_band_code or "",
+    ).fill_choices()
+    if form.validate_on_submit():
+        logo = form.logo.data.read() if form.logo.data else None
+        try:
+            update_profile(
+                organisation,
+                name=form.name.data,
+                orgnr="".join(form.orgnr.data.split()),
+                sector=form.sector.data,
+                fylke=form.fylke.data,
+                size_band=form.size_band.data or None,
+                benchmark_opt_in=form.benchmark_opt_in.data,
+                accent_colour=(form.accent_colour.data or "").strip() or None,
+                logo=logo,
+                remove_logo=form.remove_logo.data,
+            )
+        except OrganisationError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(_("The settings are saved."), "info")
+            return redirect(url_for("member.settings", org_id=org_id))
+    return render_template("member/settings.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/org/<int:org_id>/logo")
+@org_permission(Permission.VIEW_RESULTS)
+def logo(org_id: int):
+    if not g.organisation.logo:
+        abort(404)
+    return Response(g.organisation.logo, content_type=g.organisation.logo_content_type)

@@ -1,5 +1,8 @@
 """Organisations: validation of their identifying data and creation."""
 
+from flask_babel import gettext as _
+from sqlalchemy import select
+
 from app.extensions import db
 from app.organisations.models import Organisation
 from app.reference.services import reference_codes
@@ -27,20 +30,33 @@ def is_valid_orgnr(orgnr: str) -> bool:
 
 
 def validate_organisation_fields(
-    orgnr: str, sector: str, fylke: str, country: str, size_band: str | None
+    orgnr: str,
+    sector: str,
+    fylke: str,
+    country: str,
+    size_band: str | None,
+    organisation_id: int | None = None,
 ) -> None:
     if not is_valid_orgnr(orgnr):
         raise OrganisationError(
-            f"'{orgnr}' is not a valid organisasjonsnummer (9 digits with a MOD11 check digit)"
+            _(
+                "'%(orgnr)s' is not a valid organisasjonsnummer (9 digits with a MOD11 check digit)",
+                orgnr=orgnr,
+            )
+        )
+    taken = db.session.scalar(select(Organisation.id).where(Organisation.orgnr == orgnr))
+    if taken is not None and taken != organisation_id:
+        raise OrganisationError(
+            _("Another organisation is registered with organisasjonsnummer %(orgnr)s", orgnr=orgnr)
         )
     if sector not in reference_codes("sector"):
-        raise OrganisationError(f"unknown sector '{sector}'")
+        raise OrganisationError(_("unknown sector '%(code)s'", code=sector))
     if fylke not in reference_codes("fylke", current_only=True):
-        raise OrganisationError(f"unknown or historic fylke '{fylke}'")
+        raise OrganisationError(_("unknown or historic fylke '%(code)s'", code=fylke))
     if country not in reference_codes("country"):
-        raise OrganisationError(f"unknown country '{country}'")
+        raise OrganisationError(_("unknown country '%(code)s'", code=country))
     if size_band is not None and size_band not in reference_codes("size_band"):
-        raise OrganisationError(f"unknown size band '{size_band}'")
+        raise OrganisationError(_("unknown size band '%(code)s'", code=size_band))
 
 
 def create_organisation(

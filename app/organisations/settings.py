@@ -1,0 +1,85 @@
+"""Organisation settings: identifying data, benchmark participation, and the look of respondent pages."""
+
+import re
+
+from flask_babel import gettext as _
+
+from app.organisations.models import Organisation, ReviewRule
+from app.organisations.services import OrganisationError, validate_organisation_fields
+
+COLOUR_PATTERN = re.compile(r"^#[0-9a-fA-F]{6}$")
+# Buttons and links in the accent colour sit on white with white text on top: both need 4.5:1.
+MIN_CONTRAST = 4.5
+MAX_LOGO_BYTES = 256 * 1024
+LOGO_SIGNATURES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
+
+
+def relative_luminance(colour: str) -> float:
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast_with_white(colour: str) -> float:
+    return 1.05 / (relative_luminance(colour) + 0.05)
+
+
+def check_accent_colour(colour: str) -> str:
+    if not COLOUR_PATTERN.match(colour):
+        raise OrganisationError(_("Give the colour as # followed by six hexadecimal digits, e.g. #0b5394."))
+    ratio = contrast_with_white(colour)
+    if ratio < MIN_CONTRAST:
+        raise OrganisationError(
+            _(
+                "The colour has a contrast of %(ratio)s:1 against white; at least 4.5:1 is needed so that "
+                "text on it stays readable. Choose a darker colour.",
+                ratio=f"{ratio:.1f}",
+            )
+        )
+    return colour.lower()
+
+
+def logo_content_type(data: bytes) -> str:
+    if len(data) > MAX_LOGO_BYTES:
+        raise OrganisationError(_("The logo may be at most 256 KB."))
+    for signature, content_type in LOGO_SIGNATURES.items():
+        if data.startswith(signature):
+            return content_type
+    raise OrganisationError(_("The logo must be a PNG or JPEG image."))
+
+
+def update_profile(
+    organisation: Organisation,
+    *,
+    name: str,
+    orgnr: str,
+    sector: str,
+    fylke: str,
+    size_band: str | None,
+    benchmark_opt_in: bool,
+    accent_colour: str | None,
+    logo: bytes | None = None,
+    remove_logo: bool = False,
+) -> None:
+    """What an organisation's owner may change. Raises OrganisationError naming the bad value."""
+    if not name.strip():
+        raise OrganisationError(_("The organisation needs a name."))
+    validate_organisation_fields(orgnr, sector, fylke, organisation.country_code, size_band, organisation.id)
+    organisation.accent_colour = check_accent_colour(accent_colour) if accent_colour else None
+    if logo:
+        organisation.logo_content_type = logo_content_type(logo)
+        organisation.logo = logo
+    elif remove_logo:
+        organisation.logo = organisation.logo_content_type = None
+    organisation.name = name.strip()
+    organisation.orgnr = orgnr
+    organisation.sector_code = sector
+    organisation.fylke_code = fylke
+    organisation.size_band_code = size_band
+    organisation.benchmark_opt_in = benchmark_opt_in
+
+
+def update_npu_terms(organisation: Organisation, *, is_member: bool, review_rule: ReviewRule) -> None:
+    """What only NPU's administrators decide: membership and when surveys need review."""
+    organisation.is_member = is_member
+    organisation.review_rule = review_rule

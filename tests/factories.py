@@ -93,3 +93,11 @@ def answer(revision, first_visit: str = "yes", recommend: int = 9, **kwargs):
         language="nb",
         **kwargs,
     )
+
+
+def in_days(days: int):
+    from datetime import timedelta
+
+    from app.core.types import utcnow
+
+    return utcnow() + timedelta(days=days)

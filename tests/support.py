@@ -55,10 +55,16 @@ def recreate_postgres_database(url: str) -> str:
     return url
 
 
-def database_url(backend: str, tmp_dir: Path, name: str = "grunnskjema_test") -> str:
+def postgres_url(suffix: str = "") -> str:
+    """The test database, or a sibling of it (e.g. "_browser"); TEST_DATABASE_URL names the base."""
+    base = make_url(POSTGRES_URL)
+    return str(base.set(database=base.database + suffix))
+
+
+def database_url(backend: str, tmp_dir: Path) -> str:
     if backend == "sqlite":
-        return f"sqlite:///{tmp_dir / (name + '.sqlite')}"
-    return ensure_postgres_database(str(make_url(POSTGRES_URL).set(database=name)))
+        return f"sqlite:///{tmp_dir / 'grunnskjema_test.sqlite'}"
+    return ensure_postgres_database(postgres_url())
 
 
 def make_test_app(url: str, instance_dir: Path, **overrides):

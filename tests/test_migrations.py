@@ -8,14 +8,13 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import MetaData, func, insert, inspect, select
-from sqlalchemy.engine import make_url
 
 from app.accounts.models import User
 from app.demo.seed import SeedOptions, seed_demo
 from app.extensions import db, migrate
 from app.organisations.models import Organisation, ReviewRule
 from app.responses.models import Response
-from tests.support import BACKENDS, POSTGRES_URL, make_test_app, recreate_postgres_database
+from tests.support import BACKENDS, make_test_app, postgres_url, recreate_postgres_database
 
 
 @pytest.fixture
@@ -24,7 +23,7 @@ def empty_database_app(request, tmp_path):
     if backend == "sqlite":
         url = f"sqlite:///{tmp_path / 'migrations.sqlite'}"
     else:
-        url = recreate_postgres_database(str(make_url(POSTGRES_URL).set(database="grunnskjema_migrations")))
+        url = recreate_postgres_database(postgres_url("_migrations"))
     application = make_test_app(url, tmp_path)
     with application.app_context():
         yield application

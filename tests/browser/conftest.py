@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from sqlalchemy.engine import make_url
 from werkzeug.serving import make_server
 
 from app.accounts.models import Membership, OrgRole, User
@@ -22,7 +21,7 @@ from app.questionnaires.services import current_base_version, load_definitions
 from app.reference.services import load_reference_data
 from app.surveys.services import new_survey_from_base, publish
 from tests.factories import valid_orgnr
-from tests.support import CHROMIUM, POSTGRES_URL, make_test_app, recreate_postgres_database, unavailable
+from tests.support import CHROMIUM, make_test_app, postgres_url, recreate_postgres_database, unavailable
 
 AXE_SOURCE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text(encoding="utf-8")
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -65,7 +64,7 @@ def owner_password_hash() -> str:
 
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
-    url = recreate_postgres_database(str(make_url(POSTGRES_URL).set(database="grunnskjema_browser")))
+    url = recreate_postgres_database(postgres_url("_browser"))
     application = make_test_app(url, tmp_path_factory.mktemp("browser-instance"))
     with application.app_context():
         db.create_all()

@@ -1,0 +1,272 @@
+"""Tenant isolation and role rules for every route, generated from `app.url_map`.
+
+A route that is not in ROUTES fails the suite, so a new route is covered the day it is added.
+For each route and each role the expected answer comes from the matrix below; ids are real ids of
+objects in another organisation.
+"""
+
+from dataclasses import dataclass
+
+import pyotp
+import pytest
+from sqlalchemy import func, select
+
+from app.accounts.models import GlobalRole, Invitation, Membership, OrgRole, User
+from app.accounts.passwords import hash_password
+from app.extensions import db
+from app.surveys.models import Survey, SurveyStatus
+from tests import factories
+from tests.support import csrf_token
+
+PASSWORD = "matrix-password-2026"
+PASSWORD_HASH = hash_password(PASSWORD)
+
+# scope: public (anyone), account (any logged-in user), org (organisation members, by permission),
+# design (org members, and advisors for submitted/approved/published surveys), advisor, admin.
+# member_roles: the organisation roles that get 200 on their own organisation's URL.
+ALL_MEMBERS = ("owner", "editor", "viewer")
+
+
+@dataclass(frozen=True)
+class Route:
+    scope: str
+    member_roles: tuple[str, ...] = ()
+
+
+ROUTES: dict[str, Route] = {
+    "static": Route("public"),
+    "health.healthz": Route("public"),
+    "accounts.login": Route("public"),
+    "accounts.login_second_factor": Route("public"),
+    "accounts.set_language": Route("public"),
+    "accounts.forgot_password": Route("public"),
+    "accounts.reset_password": Route("public"),
+    "accounts.accept_invitation": Route("public"),
+    "mail.show_outbox": Route("public"),
+    "accounts.logout": Route("account"),
+    "accounts.account": Route("account"),
+    "accounts.change_password": Route("account"),
+    "accounts.two_factor_setup": Route("account"),
+    "accounts.disable_two_factor": Route("account"),
+    "member.home": Route("account"),
+    "member.dashboard": Route("org", ALL_MEMBERS),
+    "member.logo": Route("org", ALL_MEMBERS),
+    "member.survey_design": Route("design", ALL_MEMBERS),
+    "member.members": Route("org", ("owner",)),
+    "member.change_role": Route("org", ("owner",)),
+    "member.remove_member": Route("org", ("owner",)),
+    "member.revoke_invitation": Route("org", ("owner",)),
+    "member.settings": Route("org", ("owner",)),
+    "advisor.surveys": Route("advisor"),
+    "admin.index": Route("admin"),
+    "admin.organisations": Route("admin"),
+    "admin.organisation": Route("admin"),
+    "admin.users": Route("admin"),
+    "admin.user": Route("admin"),
+    "admin.reference": Route("admin"),
+}
+
+ROLES = ("anonymous", "owner", "editor", "viewer", "advisor", "admin")
+
+
+@dataclass(frozen=True)
+class Login:
+    email: str
+    totp_secret: str | None
+
+
+@dataclass
+class World:
+    own: dict
+    foreign: dict
+    users: dict
+
+
+def build_world(app) -> World:
+    """Organisation A (the user's own) and B (another), each with members, a survey and an invitation.
+
+    Requests run outside this app context: each needs its own `g`, as in production.
+    """
+    with app.app_context():
+        return _build_world()
+
+
+def _build_world() -> World:
+    ids = {}
+    users = {}
+    for label in ("a", "b"):
+        organisation = factories.organisation(name=f"Scene {label.upper()}")
+        organisation.logo, organisation.logo_content_type = b"\x89PNG\r\n\x1a\nlogo", "image/png"
+        memberships = {}
+        for role in OrgRole:
+            user = User(email=f"{role.value}-{label}@example.org", password_hash=PASSWORD_HASH)
+            membership = Membership(user=user, organisation=organisation, role=role)
+            db.session.add(membership)
+            memberships[role.value] = membership
+            users[f"{role.value}-{label}"] = user
+        survey, _, _ = factories.published_survey(organisation)
+        invitation = Invitation(
+            organisation=organisation,
+            email=f"new-{label}@example.org",
+            role=OrgRole.VIEWER,
+            token_hash=f"hash-{label}",
+            expires_at=factories.in_days(7),
+        )
+        db.session.add(invitation)
+        db.session.flush()
+        ids[label] = {
+            "org_id": organisation.id,
+            "survey_id": survey.id,
+            "membership_id": memberships["viewer"].id,
+            "invitation_id": invitation.id,
+            "user_id": users[f"viewer-{label}"].id,
+            "token": "not-a-valid-token",
+            "filename": "app.css",
+        }
+    for role in GlobalRole:
+        users[role.value] = User(
+            email=f"{role.value}@example.org",
+            password_hash=PASSWORD_HASH,
+            global_role=role,
+            totp_secret=pyotp.random_base32(),
+        )
+        db.session.add(users[role.value])
+    db.session.commit()
+    logins = {key: Login(user.email, user.totp_secret) for key, user in users.items()}
+    return World(own=ids["a"], foreign=ids["b"], users=logins)
+
+
+def log_in(client, user: Login) -> None:
+    token = csrf_token(client.get("/login").text)
+    response = client.post("/login", data={"email": user.email, "password": PASSWORD, "csrf_token": token})
+    if user.totp_secret:
+        page = client.get("/login/two-factor")
+        code = pyotp.TOTP(user.totp_secret).now()
+        response = client.post("/login/two-factor", data={"code": code, "csrf_token": csrf_token(page.text)})
+    assert response.status_code == 302, f"{user.email} could not log in"
+
+
+def url_for_rule(app, rule, values: dict) -> str:
+    arguments = {name: values[name] for name in rule.arguments}
+    return app.url_map.bind("localhost").build(rule.endpoint, arguments)
+
+
+def application_rules(app):
+    return [rule for rule in app.url_map.iter_rules()]
+
+
+def test_every_route_is_in_the_matrix(app):
+    endpoints = {rule.endpoint for rule in application_rules(app)}
+    assert endpoints - set(ROUTES) == set(), "add the new route to ROUTES with its expected access"
+    assert set(ROUTES) - endpoints == set(), "ROUTES lists a route that no longer exists"
+
+
+def test_every_view_declares_an_access_rule(app):
+    from app.access.policy import rule_for_endpoint
+
+    undeclared = [
+        rule.endpoint for rule in application_rules(app) if rule_for_endpoint(app, rule.endpoint) is None
+    ]
+    assert undeclared == []
+
+
+def expected_foreign_status(route: Route, role: str, endpoint: str, survey_readable: bool) -> set[int]:
+    """What a user of organisation A (or NPU staff) gets on organisation B's URL."""
+    if route.scope == "public":
+        return {200, 302, 400, 404, 405, 410}
+    if role == "anonymous":
+        return {302}
+    if route.scope == "account":
+        return {200, 302, 400, 403, 405}
+    if route.scope == "admin":
+        return {200, 302, 400, 405} if role == "admin" else {404}
+    if route.scope == "advisor":
+        return {200} if role == "advisor" else {404}
+    if route.scope == "design" and role == "advisor" and survey_readable:
+        return {200}
+    return {404}
+
+
+def test_other_organisations_objects_answer_404_for_every_role_and_method(app):
+    failures = []
+    world = build_world(app)
+    candidates = {
+        "owner": "owner-a",
+        "editor": "editor-a",
+        "viewer": "viewer-a",
+        "advisor": "advisor",
+        "admin": "admin",
+    }
+    for role in ROLES:
+        client = app.test_client()
+        if role != "anonymous":
+            log_in(client, world.users[candidates[role]])
+        token = csrf_token(client.get("/login" if role == "anonymous" else "/account").text)
+        # Logging out would end the session the rest of the loop needs; logout has its own tests.
+        for rule in [rule for rule in application_rules(app) if rule.endpoint != "accounts.logout"]:
+            route = ROUTES[rule.endpoint]
+            url = url_for_rule(app, rule, world.foreign)
+            for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+                data = {"csrf_token": token}
+                response = client.open(url, method=method, data=data if method == "POST" else None)
+                expected = expected_foreign_status(route, role, rule.endpoint, survey_readable=True)
+                if response.status_code not in expected:
+                    failures.append(f"{role} {method} {url} ({rule.endpoint}): {response.status_code}")
+                if role == "anonymous" and route.scope != "public" and response.status_code == 302:
+                    if not response.headers["Location"].startswith("/login"):
+                        failures.append(f"anonymous {method} {url}: redirected elsewhere")
+    assert failures == []
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Membership)) == 6, (
+            "a foreign POST changed data"
+        )
+
+
+def test_the_owning_organisation_gets_200_on_the_same_urls(app):
+    failures = []
+    world = build_world(app)
+    for role in ALL_MEMBERS:
+        client = app.test_client()
+        log_in(client, world.users[f"{role}-a"])
+        for rule in application_rules(app):
+            route = ROUTES[rule.endpoint]
+            if route.scope not in ("org", "design") or "GET" not in rule.methods:
+                continue
+            response = client.get(url_for_rule(app, rule, world.own))
+            expected = 200 if role in route.member_roles else 403
+            if response.status_code != expected:
+                failures.append(f"{role} GET {rule.endpoint}: {response.status_code}, expected {expected}")
+    assert failures == []
+
+
+@pytest.mark.parametrize("status", list(SurveyStatus))
+def test_advisors_read_designs_only_once_submitted(app, status):
+    world = build_world(app)
+    with app.app_context():
+        db.session.get(Survey, world.foreign["survey_id"]).status = status
+        db.session.commit()
+    client = app.test_client()
+    log_in(client, world.users["advisor"])
+    response = client.get(f"/org/{world.foreign['org_id']}/surveys/{world.foreign['survey_id']}")
+    readable = status in (SurveyStatus.SUBMITTED, SurveyStatus.APPROVED, SurveyStatus.PUBLISHED)
+    assert response.status_code == (200 if readable else 404)
+    assert client.get(f"/org/{world.foreign['org_id']}/").status_code == 404, "never results"
+    assert client.get(f"/org/{world.foreign['org_id']}/settings").status_code == 404
+
+
+def test_an_object_id_of_another_organisation_under_ones_own_organisation_is_404(app):
+    world = build_world(app)
+    client = app.test_client()
+    log_in(client, world.users["owner-a"])
+    token = csrf_token(client.get("/account").text)
+    own, foreign = world.own["org_id"], world.foreign
+    for url in (
+        f"/org/{own}/members/{foreign['membership_id']}/role",
+        f"/org/{own}/members/{foreign['membership_id']}/remove",
+        f"/org/{own}/invitations/{foreign['invitation_id']}/revoke",
+    ):
+        assert client.post(url, data={"csrf_token": token, "role": "owner"}).status_code == 404, url
+    assert client.get(f"/org/{own}/surveys/{foreign['survey_id']}").status_code == 404
+    with app.app_context():
+        assert db.session.get(Membership, foreign["membership_id"]).role == OrgRole.VIEWER
+        assert db.session.get(Invitation, foreign["invitation_id"]).revoked_at is None

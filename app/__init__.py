@@ -32,6 +32,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     security_headers.init_app(app)
     dispatch.init_app(app)
 
+    if app.config["TRUSTED_PROXY_COUNT"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        count = app.config["TRUSTED_PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+
     _register_blueprints(app)
     _register_commands(app)
     _register_error_pages(app)

@@ -10,7 +10,10 @@ LANGUAGE_SELF_NAMES = {"nb": "Bokmål", "nn": "Nynorsk", "en": "English"}
 
 
 def select_locale() -> str:
-    chosen = request.args.get("lang") or session.get("lang")
+    requested = request.args.get("lang")
+    if requested in LANGUAGES:
+        return requested
+    chosen = session.get("lang")
     if chosen in LANGUAGES:
         return chosen
     user = getattr(g, "_login_user", None)
@@ -21,8 +24,16 @@ def select_locale() -> str:
     return DEFAULT_LANGUAGE if best in (None, "no") else best
 
 
+def remember_requested_language() -> None:
+    """A language asked for in the address (`?lang=en`) sticks for the rest of the visit."""
+    requested = request.args.get("lang")
+    if requested in LANGUAGES and session.get("lang") != requested:
+        session["lang"] = requested
+
+
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
+    app.before_request(remember_requested_language)
 
     @app.context_processor
     def language_context():
@@ -36,9 +47,8 @@ def init_app(app: Flask) -> None:
 def template_globals() -> dict:
     from flask_babel import format_date, format_datetime, format_number, get_locale
 
-    from app.organisations.forms import REVIEW_RULE_NAMES
-
     from app.core.labels import ERROR_TEXTS, ERROR_TITLES, ROLE_NAMES, SURVEY_STATUS_NAMES
+    from app.organisations.forms import REVIEW_RULE_NAMES
     from app.reference.services import label
 
     return {

@@ -8,6 +8,7 @@ from collections import Counter
 
 import pytest
 
+import app.models  # noqa: F401  (every model mapped, also for tests that build objects without an app)
 from app.extensions import db
 from tests.support import BACKENDS, compile_catalogs, database_url, make_test_app, recreate_postgres_database
 
@@ -88,3 +89,11 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
 def _compiled_catalogs():
     """Compile the message catalogs so that pages speak Bokmål and Nynorsk, as `make` does."""
     compile_catalogs()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits(request):
+    """Rate-limit counts belong to one test: the app lives for the session, attempts should not."""
+    if "app" in request.fixturenames:
+        request.getfixturevalue("app").extensions.pop("grunnskjema_rate_counter", None)
+    yield

@@ -63,3 +63,8 @@ def test_an_unknown_app_env_is_refused(tmp_path):
 def test_postgres_urls_use_the_psycopg_driver():
     assert normalise_database_url("postgresql://a@b/c") == "postgresql+psycopg://a@b/c"
     assert normalise_database_url("sqlite:///x.db") == "sqlite:///x.db"
+
+
+def test_forwarded_addresses_are_trusted_only_from_configured_proxies(tmp_path):
+    assert load_config(str(tmp_path), {})["TRUSTED_PROXY_COUNT"] == 0
+    assert load_config(str(tmp_path), {"TRUSTED_PROXY_COUNT": "1"})["TRUSTED_PROXY_COUNT"] == 1

@@ -26,12 +26,17 @@ def log_in(client, email="eier@example.org", password=PASSWORD, next_url=""):
     return client.post(f"/login{next_url}", data={"email": email, "password": password, "csrf_token": token})
 
 
-def test_pages_speak_bokmal_by_default_and_other_languages_on_request(client):
+def test_pages_speak_bokmal_by_default_and_other_languages_on_request(app, client):
     assert "Logg inn" in client.get("/login").text
     assert 'lang="en"' in client.get("/login?lang=en").text
-    nynorsk = client.get("/login", headers={"Accept-Language": "nn-NO,nn;q=0.9"})
+    nynorsk = app.test_client().get("/login", headers={"Accept-Language": "nn-NO,nn;q=0.9"})
     assert 'lang="nn"' in nynorsk.text
     assert "Hopp til hovudinnhaldet" in nynorsk.text
+
+
+def test_a_language_asked_for_in_the_address_sticks(client):
+    client.get("/login?lang=nn")
+    assert 'lang="nn"' in client.get("/login").text
 
 
 def test_a_browser_asking_for_plain_norwegian_gets_bokmal(client):

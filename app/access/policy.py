@@ -11,9 +11,11 @@ from dataclasses import dataclass
 from flask import Flask, abort, current_app, g, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from app.access.permissions import GLOBAL_ROLE_PERMISSIONS, ORG_ROLE_PERMISSIONS, Permission
 from app.accounts.models import Membership
+from app.core.errors import render_error
 from app.extensions import db, login_manager
 from app.organisations.models import Organisation
 from app.surveys.models import Survey, SurveyStatus
@@ -86,8 +88,13 @@ def may(permission: Permission) -> bool:
 
 def enforce_access():
     if request.endpoint is None:
-        return None  # 404 follows
-    rule = rule_for_endpoint(current_app, request.endpoint)
+        return None  # 404 or 405 follows
+    return _decide(request.endpoint, request.view_args)
+
+
+def _decide(endpoint: str, view_args: dict):
+    """None when the request may go on; else a redirect to log in, or an abort (404, 403)."""
+    rule = rule_for_endpoint(current_app, endpoint)
     if rule is None:
         abort(403)
     if rule.kind == "public":
@@ -102,11 +109,11 @@ def enforce_access():
         if not has_global_permission(current_user, rule.permission):
             abort(404)
         return None
-    return _enforce_organisation_rule(rule)
+    return _enforce_organisation_rule(rule, view_args)
 
 
-def _enforce_organisation_rule(rule: AccessRule):
-    organisation_id = request.view_args.get("org_id")
+def _enforce_organisation_rule(rule: AccessRule, view_args: dict):
+    organisation_id = view_args.get("org_id")
     organisation = db.session.get(Organisation, organisation_id) if organisation_id else None
     if organisation is None:
         abort(404)
@@ -117,7 +124,7 @@ def _enforce_organisation_rule(rule: AccessRule):
             abort(403)
         return None
     if rule.kind == "design" and has_global_permission(current_user, Permission.READ_SUBMITTED_DESIGNS):
-        survey = db.session.get(Survey, request.view_args.get("survey_id"))
+        survey = db.session.get(Survey, view_args.get("survey_id"))
         if survey is not None and survey.organisation_id == organisation.id:
             if survey.status in ADVISOR_READABLE_STATUSES:
                 return None
@@ -134,6 +141,18 @@ def get_in_organisation(model, object_id: int):
     return found
 
 
+def hide_methods_of_unreachable_urls(error: MethodNotAllowed):
+    """A wrong method on a URL the user may not reach answers as the URL would: 404 or a login page."""
+    adapter = current_app.url_map.bind_to_environ(request.environ)
+    try:
+        endpoint, view_args = adapter.match(method=sorted(error.valid_methods)[0])
+        denied = _decide(endpoint, view_args)
+    except HTTPException as refusal:
+        return current_app.handle_http_exception(refusal)
+    return denied if denied is not None else render_error(error)
+
+
 def init_app(app: Flask) -> None:
     app.before_request(enforce_access)
+    app.register_error_handler(MethodNotAllowed, hide_methods_of_unreachable_urls)
     app.jinja_env.globals["may"] = may

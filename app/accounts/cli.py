@@ -60,6 +60,8 @@ def create_command(email: str, role: str, orgnr: str | None, password: str | Non
             if organisation is None:
                 fail(f"a user with the e-mail address {email} already exists")
             add_membership(existing, organisation, OrgRole(role))
+            if password is not None:
+                click.echo("The user already had a password; it is left unchanged.")
             return
 
         if password is None:
@@ -99,5 +101,6 @@ def add_membership(user: User, organisation: Organisation, role: OrgRole) -> Non
     db.session.add(Membership(user=user, organisation=organisation, role=role))
     db.session.commit()
     click.echo(
-        f"Added existing user {user.email} as {role.value} of {organisation.name} (orgnr {organisation.orgnr})"
+        f"Added existing user {user.email} as {role.value} of {organisation.name} "
+        f"(orgnr {organisation.orgnr})"
     )

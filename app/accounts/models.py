@@ -2,7 +2,7 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.enums import string_enum
@@ -34,6 +34,8 @@ class User(UserMixin, db.Model):
     # Bumped on logout, password change and deactivation so that old session cookies stop working.
     session_generation: Mapped[int] = mapped_column(Integer, default=0)
     totp_secret: Mapped[str | None] = mapped_column(String(64))
+    # The last TOTP time step accepted: a code is never accepted twice.
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
     # SHA-256 hashes of the unused recovery codes (the codes are random, so a fast hash suffices).
     recovery_code_hashes: Mapped[list | None] = mapped_column(JSONDocument)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,3 +1,5 @@
+from datetime import datetime, timedelta
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
@@ -20,6 +22,7 @@ from app.accounts.models import User
 from app.accounts.sessions import start_session
 from app.accounts.tokens import user_for_reset_token
 from app.core import rate_limit
+from app.core.types import utcnow
 from app.core.urls import safe_next_url
 from app.extensions import db
 
@@ -30,6 +33,8 @@ LOGIN_PER_CLIENT = rate_limit.Limit("login-client", max_hits=100, window_seconds
 SECOND_FACTOR_PER_ACCOUNT = rate_limit.Limit("second-factor", max_hits=10, window_seconds=15 * 60)
 RESET_PER_ADDRESS = rate_limit.Limit("password-reset", max_hits=5, window_seconds=60 * 60)
 PENDING_LOGIN = "pending_login"
+# The second factor must follow the password within this time.
+PENDING_LOGIN_LIFETIME = timedelta(minutes=10)
 
 
 def _too_many_attempts():
@@ -65,6 +70,7 @@ def login():
                 "user": user.id,
                 "generation": user.session_generation,
                 "next": request.args.get("next"),
+                "at": utcnow().isoformat(),
             }
             return redirect(url_for("accounts.login_second_factor"))
         if user is not None:
@@ -78,7 +84,8 @@ def login():
 @public
 def login_second_factor():
     pending = session.get(PENDING_LOGIN)
-    user = db.session.get(User, pending["user"]) if pending else None
+    fresh = pending and utcnow() - datetime.fromisoformat(pending["at"]) < PENDING_LOGIN_LIFETIME
+    user = db.session.get(User, pending["user"]) if fresh else None
     if user is None or user.session_generation != pending["generation"] or not user.is_active:
         session.pop(PENDING_LOGIN, None)
         return redirect(url_for("accounts.login"))
@@ -194,8 +201,8 @@ def two_factor_setup():
     session["totp_setup_secret"] = secret
     form = EnableTwoFactorForm()
     if form.validate_on_submit():
-        if two_factor.code_is_valid(secret, form.code.data):
-            codes = two_factor.enable(current_user, secret)
+        codes = two_factor.enable(current_user, secret, form.code.data)
+        if codes is not None:
             db.session.commit()
             session.pop("totp_setup_secret", None)
             return render_template("accounts/recovery_codes.html", codes=codes)
@@ -234,6 +241,9 @@ def accept_invitation(token: str):
             membership = invitations.accept(invitation, current_user)
         except invitations.MembershipError as error:
             flash(str(error), "error")
+            return render_template(
+                "accounts/invitation.html", invitation=invitation, form=form, account_exists=account_exists
+            ), 403
         else:
             db.session.commit()
             return redirect(url_for("member.dashboard", org_id=membership.organisation_id))

@@ -3,21 +3,19 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
-from wtforms import BooleanField, SelectField
-from wtforms.fields.choices import SelectChoice
 
 from app.access.permissions import Permission
 from app.access.policy import global_permission
+from app.accounts import invitations
 from app.accounts import services as accounts
 from app.accounts.models import GlobalRole, Membership, User
-from app.core.labels import ROLE_NAMES
+from app.admin.forms import NO_GLOBAL_ROLE, AdminProfileForm, GlobalRoleForm, NewOrganisationForm
+from app.core.forms import attach_error
 from app.extensions import db
-from app.organisations.forms import NpuTermsForm, OrganisationProfileForm
+from app.organisations.forms import NpuTermsForm
 from app.organisations.models import Organisation, ReviewRule
 from app.organisations.services import OrganisationError, create_organisation
 from app.organisations.settings import update_npu_terms, update_profile
@@ -26,34 +24,6 @@ from app.reference.services import reference_list
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 COUNTRIES_SHOWN = 20
-NO_GLOBAL_ROLE = ""
-
-
-class NewOrganisationForm(OrganisationProfileForm):
-    """What NPU registers about a new organisation; the look of respondent pages is the owner's."""
-
-    benchmark_opt_in = None
-    accent_colour = None
-    logo = None
-    remove_logo = None
-    is_member = BooleanField(_l("Member of NPU"), default=True)
-
-
-class AdminProfileForm(OrganisationProfileForm):
-    accent_colour = None
-    logo = None
-    remove_logo = None
-
-
-class GlobalRoleForm(FlaskForm):
-    global_role = SelectField(
-        _l("NPU role"),
-        choices=[
-            SelectChoice(NO_GLOBAL_ROLE, _l("None (organisation roles only)")),
-            SelectChoice(GlobalRole.ADVISOR.value, ROLE_NAMES["advisor"]),
-            SelectChoice(GlobalRole.ADMIN.value, ROLE_NAMES["admin"]),
-        ],
-    )
 
 
 def _organisation_or_404(org_id: int) -> Organisation:
@@ -92,8 +62,7 @@ def organisations():
             )
         except OrganisationError as error:
             db.session.rollback()
-            # The form's choices leave only the organisation number for the service to refuse.
-            form.orgnr.errors.append(str(error))
+            attach_error(form, error.field, str(error))
         else:
             db.session.commit()
             flash(_("%(name)s is registered.", name=organisation.name), "info")
@@ -141,7 +110,7 @@ def organisation(org_id: int):
             )
         except OrganisationError as error:
             db.session.rollback()
-            profile_form.orgnr.errors.append(str(error))
+            attach_error(profile_form, error.field, str(error))
         else:
             db.session.commit()
             flash(_("The details of %(name)s are saved.", name=organisation.name), "info")
@@ -157,13 +126,7 @@ def organisation(org_id: int):
         return redirect(url_for("admin.organisation", org_id=org_id))
     elif action not in (None, "profile", "terms"):
         abort(400)
-    members = db.session.scalars(
-        select(Membership)
-        .options(selectinload(Membership.user))
-        .where(Membership.organisation_id == organisation.id)
-        .join(Membership.user)
-        .order_by(func.lower(User.email))
-    ).all()
+    members = invitations.members(organisation)
     failed = bool(profile_form.errors or terms_form.errors)
     return render_template(
         "admin/organisation.html",

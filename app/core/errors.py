@@ -4,9 +4,11 @@ from flask import Flask, render_template, request
 from werkzeug.exceptions import HTTPException
 
 
+def render_error(error: HTTPException):
+    if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":
+        return {"error": error.name, "status": error.code}, error.code
+    return render_template("errors/error.html", error=error), error.code
+
+
 def register_error_handlers(app: Flask) -> None:
-    @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException):
-        if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":
-            return {"error": error.name, "status": error.code}, error.code
-        return render_template("errors/error.html", error=error), error.code
+    app.register_error_handler(HTTPException, render_error)

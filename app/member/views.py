@@ -10,6 +10,7 @@ from app.accounts import invitations
 from app.accounts.forms import InviteForm, RoleForm
 from app.accounts.models import Invitation, Membership, OrgRole
 from app.accounts.services import memberships_of
+from app.core.forms import attach_error
 from app.extensions import db
 from app.organisations.forms import OrganisationProfileForm
 from app.organisations.services import OrganisationError
@@ -27,6 +28,9 @@ def home():
     """The organisation used last, else the first one; NPU staff without one get their start page."""
     memberships = memberships_of(current_user)
     if not memberships:
+        staff_start = {"admin": "admin.index", "advisor": "advisor.surveys"}
+        if current_user.global_role is not None:
+            return redirect(url_for(staff_start[current_user.global_role.value]))
         return render_template("member/no_organisation.html")
     chosen = next((m for m in memberships if m.organisation_id == session.get("org_id")), memberships[0])
     return redirect(url_for("member.dashboard", org_id=chosen.organisation_id))
@@ -156,7 +160,7 @@ def settings(org_id: int):
             )
         except OrganisationError as error:
             db.session.rollback()
-            flash(str(error), "error")
+            attach_error(form, error.field, str(error))
         else:
             db.session.commit()
             flash(_("The settings are saved."), "info")

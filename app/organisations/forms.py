@@ -34,7 +34,7 @@ class OrganisationProfileForm(FlaskForm):
     sector = SelectField(_l("Sector"))
     fylke = SelectField(_l("County"))
     size_band = SelectField(_l("Size (full-time equivalents)"))
-    benchmark_opt_in = BooleanField(_l("Contribute our responses, anonymised, to peer comparisons"))
+    benchmark_opt_in = BooleanField(_l("Contributes its responses, anonymised, to peer comparisons"))
     accent_colour = StringField(
         _l("Accent colour for respondent pages"), validators=[Optional(), Length(max=7)]
     )

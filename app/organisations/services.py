@@ -11,7 +11,11 @@ ORGNR_WEIGHTS = (3, 2, 7, 6, 5, 4, 3, 2)
 
 
 class OrganisationError(ValueError):
-    pass
+    """A value an organisation cannot have; `field` names the form field it came from."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
 
 
 def orgnr_check_digit(first_eight: str) -> int | None:
@@ -42,21 +46,22 @@ def validate_organisation_fields(
             _(
                 "'%(orgnr)s' is not a valid organisasjonsnummer (9 digits with a MOD11 check digit)",
                 orgnr=orgnr,
-            )
+            ),
+            "orgnr",
         )
     taken = db.session.scalar(select(Organisation.id).where(Organisation.orgnr == orgnr))
     if taken is not None and taken != organisation_id:
         raise OrganisationError(
-            _("Another organisation is registered with organisasjonsnummer %(orgnr)s", orgnr=orgnr)
+            _("Another organisation is registered with organisasjonsnummer %(orgnr)s", orgnr=orgnr), "orgnr"
         )
     if sector not in reference_codes("sector"):
-        raise OrganisationError(_("unknown sector '%(code)s'", code=sector))
+        raise OrganisationError(_("unknown sector '%(code)s'", code=sector), "sector")
     if fylke not in reference_codes("fylke", current_only=True):
-        raise OrganisationError(_("unknown or historic fylke '%(code)s'", code=fylke))
+        raise OrganisationError(_("unknown or historic fylke '%(code)s'", code=fylke), "fylke")
     if country not in reference_codes("country"):
         raise OrganisationError(_("unknown country '%(code)s'", code=country))
     if size_band is not None and size_band not in reference_codes("size_band"):
-        raise OrganisationError(_("unknown size band '%(code)s'", code=size_band))
+        raise OrganisationError(_("unknown size band '%(code)s'", code=size_band), "size_band")
 
 
 def create_organisation(

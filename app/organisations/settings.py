@@ -2,6 +2,7 @@
 
 import re
 
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 
 from app.organisations.models import Organisation, ReviewRule
@@ -26,26 +27,29 @@ def contrast_with_white(colour: str) -> float:
 
 def check_accent_colour(colour: str) -> str:
     if not COLOUR_PATTERN.match(colour):
-        raise OrganisationError(_("Give the colour as # followed by six hexadecimal digits, e.g. #0b5394."))
+        raise OrganisationError(
+            _("Give the colour as # followed by six hexadecimal digits, e.g. #0b5394."), "accent_colour"
+        )
     ratio = contrast_with_white(colour)
     if ratio < MIN_CONTRAST:
         raise OrganisationError(
             _(
                 "The colour has a contrast of %(ratio)s:1 against white; at least 4.5:1 is needed so that "
                 "text on it stays readable. Choose a darker colour.",
-                ratio=f"{ratio:.1f}",
-            )
+                ratio=format_decimal(ratio, format="0.0"),
+            ),
+            "accent_colour",
         )
     return colour.lower()
 
 
 def logo_content_type(data: bytes) -> str:
     if len(data) > MAX_LOGO_BYTES:
-        raise OrganisationError(_("The logo may be at most 256 KB."))
+        raise OrganisationError(_("The logo may be at most 256 KB."), "logo")
     for signature, content_type in LOGO_SIGNATURES.items():
         if data.startswith(signature):
             return content_type
-    raise OrganisationError(_("The logo must be a PNG or JPEG image."))
+    raise OrganisationError(_("The logo must be a PNG or JPEG image."), "logo")
 
 
 def update_profile(
@@ -63,7 +67,7 @@ def update_profile(
 ) -> None:
     """What an organisation's owner may change. Raises OrganisationError naming the bad value."""
     if not name.strip():
-        raise OrganisationError(_("The organisation needs a name."))
+        raise OrganisationError(_("The organisation needs a name."), "name")
     validate_organisation_fields(orgnr, sector, fylke, organisation.country_code, size_band, organisation.id)
     organisation.accent_colour = check_accent_colour(accent_colour) if accent_colour else None
     if logo:

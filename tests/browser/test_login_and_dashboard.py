@@ -23,6 +23,10 @@ def path_is(path: str) -> re.Pattern:
     return re.compile(rf"^https?://[^/?#]+{re.escape(path)}([?#].*)?$")
 
 
+# The organisation's dashboard, where "/" leads a member.
+DASHBOARD = re.compile(r"^https?://[^/?#]+/org/\d+/([?#].*)?$")
+
+
 def log_in(page, email: str, password: str, path: str = "/login") -> None:
     page.goto(path)
     page.locator("#email").fill(email)
@@ -37,19 +41,19 @@ def survey_row(page, title: str):
 def test_owner_logs_in_and_sees_their_organisation_and_survey(page, seeded):
     log_in(page, seeded.email, seeded.password)
 
-    expect(page).to_have_url(path_is("/"))
+    expect(page).to_have_url(DASHBOARD)
     expect(page.locator("html")).to_have_attribute("lang", "nb")
-    expect(page.get_by_role("heading", level=2, name=seeded.organisation_name)).to_be_visible()
+    expect(page.get_by_role("heading", level=1, name=seeded.organisation_name)).to_be_visible()
     row = survey_row(page, seeded.survey_title)
     expect(row).to_have_count(1)
     expect(row.get_by_role("cell")).to_have_count(4)
     expect(row.get_by_role("cell").nth(1)).not_to_be_empty()
 
     page.goto("/?lang=en")
+    expect(page).to_have_url(DASHBOARD)
     expect(page.locator("html")).to_have_attribute("lang", "en")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Your surveys")
-    section = page.get_by_role("region", name=seeded.organisation_name, exact=True)
-    expect(section).to_contain_text("Your role: owner")
+    expect(page.get_by_role("heading", level=2)).to_have_text("Surveys")
+    expect(page.locator("main .meta")).to_contain_text("Your role: owner")
     expect(survey_row(page, seeded.survey_title).get_by_role("cell")).to_have_text(
         [seeded.survey_title, "Published", "0", "0"]
     )
@@ -86,11 +90,11 @@ def test_language_switcher_changes_and_keeps_the_language(page, seeded):
     expect(page.locator("#language-select")).to_have_accessible_name(label.inner_text())
 
     choose_language(page, "en")
-    expect(page).to_have_url(path_is("/"))
+    expect(page).to_have_url(DASHBOARD)
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.get_by_label("Language", exact=True)).to_have_value("en")
     expect(page.get_by_role("button", name="Change")).to_be_visible()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Your surveys")
+    expect(page.get_by_role("heading", level=2)).to_have_text("Surveys")
     page.goto("/")
     expect(page.locator("html")).to_have_attribute("lang", "en")
 
@@ -99,7 +103,7 @@ def test_language_switcher_changes_and_keeps_the_language(page, seeded):
     expect(page.locator("#language-select")).to_have_value("nn")
     page.reload()
     expect(page.locator("html")).to_have_attribute("lang", "nn")
-    expect(page.get_by_role("heading", level=2, name=seeded.organisation_name)).to_be_visible()
+    expect(page.get_by_role("heading", level=1, name=seeded.organisation_name)).to_be_visible()
 
 
 def test_language_switcher_works_before_logging_in(page, seeded):
@@ -139,8 +143,8 @@ def test_keyboard_only_skip_link_and_login(page, seeded):
     page.keyboard.type(seeded.password)
     page.keyboard.press("Enter")
 
-    expect(page).to_have_url(path_is("/"))
-    expect(page.get_by_role("heading", level=2, name=seeded.organisation_name)).to_be_visible()
+    expect(page).to_have_url(DASHBOARD)
+    expect(page.get_by_role("heading", level=1, name=seeded.organisation_name)).to_be_visible()
 
 
 def assert_no_violations(page) -> None:
@@ -161,12 +165,13 @@ def invalid_login_form(page, seeded):
 
 def dashboard(page, seeded):
     log_in(page, seeded.email, seeded.password)
-    expect(page).to_have_url(path_is("/"))
+    expect(page).to_have_url(DASHBOARD)
 
 
 def dashboard_in_english(page, seeded):
     dashboard(page, seeded)
     page.goto("/?lang=en")
+    expect(page).to_have_url(DASHBOARD)
 
 
 def logged_out(page, seeded):
@@ -194,7 +199,7 @@ def test_no_wcag_violations(page, seeded, reach):
 
 def test_logout_returns_to_login_and_locks_the_dashboard(page, seeded):
     log_in(page, seeded.email, seeded.password)
-    expect(page).to_have_url(path_is("/"))
+    expect(page).to_have_url(DASHBOARD)
 
     page.get_by_role("navigation").locator("form[action$='/logout']").get_by_role("button").click()
     expect(page).to_have_url(path_is("/login"))
@@ -234,7 +239,7 @@ def test_pages_reflow_at_320_css_pixels(page, seeded, path):
         page.locator("form[action$='/logout'] button").click()
     page.set_viewport_size({"width": 320, "height": 640})
     page.goto(path)
-    expect(page).to_have_url(path_is(path))
+    expect(page).to_have_url(DASHBOARD if path == "/" else path_is(path))
     width = page.evaluate("() => document.documentElement.scrollWidth")
     assert width <= 320, f"{path} is {width} CSS pixels wide at a 320 pixel viewport"
 

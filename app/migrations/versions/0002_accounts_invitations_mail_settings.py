@@ -54,6 +54,7 @@ def upgrade():
 
     with op.batch_alter_table('user_account', schema=None) as batch_op:
         batch_op.add_column(sa.Column('totp_secret', sa.String(length=64), nullable=True))
+        batch_op.add_column(sa.Column('totp_last_step', sa.BigInteger(), nullable=True))
         batch_op.add_column(sa.Column('recovery_code_hashes', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=True))
 
 
@@ -61,6 +62,7 @@ def upgrade():
 def downgrade():
     with op.batch_alter_table('user_account', schema=None) as batch_op:
         batch_op.drop_column('recovery_code_hashes')
+        batch_op.drop_column('totp_last_step')
         batch_op.drop_column('totp_secret')
 
     with op.batch_alter_table('organisation', schema=None) as batch_op:

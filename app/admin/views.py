@@ -84,13 +84,9 @@ def organisations():
 def organisation(org_id: int):
     organisation = _organisation_or_404(org_id)
     action = request.form.get("action") if request.method == "POST" else None
-    profile_form = AdminProfileForm(
-        formdata=None if action != "profile" else request.form,
-        obj=organisation,
-        sector=organisation.sector_code,
-        fylke=organisation.fylke_code,
-        size_band=organisation.size_band_code or "",
-    ).fill_choices()
+    profile_form = AdminProfileForm.for_organisation(
+        organisation, formdata=None if action != "profile" else request.form
+    )
     terms_form = NpuTermsForm(
         formdata=None if action != "terms" else request.form,
         obj=organisation,
@@ -98,16 +94,7 @@ def organisation(org_id: int):
     )
     if action == "profile" and profile_form.validate_on_submit():
         try:
-            update_profile(
-                organisation,
-                name=profile_form.name.data,
-                orgnr="".join(profile_form.orgnr.data.split()),
-                sector=profile_form.sector.data,
-                fylke=profile_form.fylke.data,
-                size_band=profile_form.size_band.data or None,
-                benchmark_opt_in=profile_form.benchmark_opt_in.data,
-                accent_colour=organisation.accent_colour,
-            )
+            update_profile(organisation, **profile_form.profile_values())
         except OrganisationError as error:
             db.session.rollback()
             attach_error(profile_form, error.field, str(error))

@@ -14,7 +14,7 @@ from app.core.forms import attach_error
 from app.extensions import db
 from app.organisations.forms import OrganisationProfileForm
 from app.organisations.services import OrganisationError
-from app.organisations.settings import update_profile
+from app.organisations.settings import update_appearance, update_profile
 from app.questionnaires.definition import iter_questions
 from app.surveys.models import Survey
 from app.surveys.services import surveys_with_summaries
@@ -137,25 +137,14 @@ def revoke_invitation(org_id: int, invitation_id: int):
 @org_permission(Permission.MANAGE_SETTINGS)
 def settings(org_id: int):
     organisation = g.organisation
-    form = OrganisationProfileForm(
-        obj=organisation,
-        sector=organisation.sector_code,
-        fylke=organisation.fylke_code,
-        size_band=organisation.size_band_code or "",
-    ).fill_choices()
+    form = OrganisationProfileForm.for_organisation(organisation)
     if form.validate_on_submit():
-        logo = form.logo.data.read() if form.logo.data else None
         try:
-            update_profile(
+            update_profile(organisation, **form.profile_values())
+            update_appearance(
                 organisation,
-                name=form.name.data,
-                orgnr="".join(form.orgnr.data.split()),
-                sector=form.sector.data,
-                fylke=form.fylke.data,
-                size_band=form.size_band.data or None,
-                benchmark_opt_in=form.benchmark_opt_in.data,
                 accent_colour=(form.accent_colour.data or "").strip() or None,
-                logo=logo,
+                logo=form.logo.data.read() if form.logo.data else None,
                 remove_logo=form.remove_logo.data,
             )
         except OrganisationError as error:

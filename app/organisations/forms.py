@@ -41,6 +41,27 @@ class OrganisationProfileForm(FlaskForm):
     logo = FileField(_l("Logo for respondent pages (PNG or JPEG, at most 256 KB)"))
     remove_logo = BooleanField(_l("Remove the current logo"))
 
+    @classmethod
+    def for_organisation(cls, organisation, **kwargs) -> "OrganisationProfileForm":
+        return cls(
+            obj=organisation,
+            sector=organisation.sector_code,
+            fylke=organisation.fylke_code,
+            size_band=organisation.size_band_code or "",
+            **kwargs,
+        ).fill_choices()
+
+    def profile_values(self) -> dict:
+        """The identifying data as `update_profile` takes it."""
+        return {
+            "name": self.name.data,
+            "orgnr": "".join(self.orgnr.data.split()),
+            "sector": self.sector.data,
+            "fylke": self.fylke.data,
+            "size_band": self.size_band.data or None,
+            "benchmark_opt_in": self.benchmark_opt_in.data,
+        }
+
     def fill_choices(self) -> "OrganisationProfileForm":
         self.sector.choices = reference_choices("sector")
         self.fylke.choices = reference_choices("fylke")

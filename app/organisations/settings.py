@@ -61,26 +61,29 @@ def update_profile(
     fylke: str,
     size_band: str | None,
     benchmark_opt_in: bool,
-    accent_colour: str | None,
-    logo: bytes | None = None,
-    remove_logo: bool = False,
 ) -> None:
-    """What an organisation's owner may change. Raises OrganisationError naming the bad value."""
+    """The organisation's identifying data. Raises OrganisationError naming the bad value."""
     if not name.strip():
         raise OrganisationError(_("The organisation needs a name."), "name")
     validate_organisation_fields(orgnr, sector, fylke, organisation.country_code, size_band, organisation.id)
-    organisation.accent_colour = check_accent_colour(accent_colour) if accent_colour else None
-    if logo:
-        organisation.logo_content_type = logo_content_type(logo)
-        organisation.logo = logo
-    elif remove_logo:
-        organisation.logo = organisation.logo_content_type = None
     organisation.name = name.strip()
     organisation.orgnr = orgnr
     organisation.sector_code = sector
     organisation.fylke_code = fylke
     organisation.size_band_code = size_band
     organisation.benchmark_opt_in = benchmark_opt_in
+
+
+def update_appearance(
+    organisation: Organisation, *, accent_colour: str | None, logo: bytes | None, remove_logo: bool
+) -> None:
+    """The look of the organisation's respondent pages."""
+    organisation.accent_colour = check_accent_colour(accent_colour) if accent_colour else None
+    if logo:
+        organisation.logo_content_type = logo_content_type(logo)
+        organisation.logo = logo
+    elif remove_logo:
+        organisation.logo = organisation.logo_content_type = None
 
 
 def update_npu_terms(organisation: Organisation, *, is_member: bool, review_rule: ReviewRule) -> None:

@@ -1,6 +1,6 @@
 """Language of the interface: the user's choice, else the browser's preference, else Bokmål."""
 
-from flask import Flask, g, request, session
+from flask import Flask, g, has_request_context, request, session
 
 from app.core.languages import DEFAULT_LANGUAGE, LANGUAGES
 from app.extensions import babel
@@ -10,6 +10,8 @@ LANGUAGE_SELF_NAMES = {"nb": "Bokmål", "nn": "Nynorsk", "en": "English"}
 
 
 def select_locale() -> str:
+    if not has_request_context():
+        return DEFAULT_LANGUAGE  # CLI commands and background jobs
     requested = request.args.get("lang")
     if requested in LANGUAGES:
         return requested

@@ -176,7 +176,7 @@ def test_an_existing_user_is_added_to_another_organisation(app, runner, orgnr):
         assert sorted(roles) == sorted([(orgnr, OrgRole.OWNER), (other, OrgRole.VIEWER)])
     again = create_user(runner, "--email", "eier@example.org", "--role", "editor", "--org", other)
     assert again.exit_code == 1
-    assert again.stderr == "Error: eier@example.org is already a member of Scene Øst (as viewer)\n"
+    assert again.stderr == "Error: eier@example.org is already a member of Scene Øst.\n"
 
 
 @pytest.mark.parametrize(
@@ -233,7 +233,7 @@ def test_an_existing_e_mail_address_is_refused(app, runner, role):
     assert first.exit_code == 0
     result = create_user(runner, "--email", "Kari@npu.no", "--role", role, "--password", "another password")
     assert result.exit_code == 1
-    assert result.stderr == "Error: a user with the e-mail address kari@npu.no already exists\n"
+    assert result.stderr == "Error: A user with the e-mail address kari@npu.no already exists.\n"
     with app.app_context():
         user = db.session.scalar(db.select(User))
         assert user.global_role == GlobalRole.ADVISOR

@@ -8,9 +8,9 @@ from flask.cli import AppGroup
 from flask_babel import force_locale
 from sqlalchemy import select
 
-from app.accounts.models import GlobalRole, Membership, OrgRole, User
-from app.accounts.passwords import hash_password
-from app.accounts.services import PasswordError, check_new_password, find_user_by_email
+from app.accounts.invitations import MembershipError, add_member
+from app.accounts.models import GlobalRole, OrgRole
+from app.accounts.services import AccountError, PasswordError, create_user, find_user_by_email
 from app.extensions import db
 from app.organisations.models import Organisation
 
@@ -55,52 +55,29 @@ def create_command(email: str, role: str, orgnr: str | None, password: str | Non
         elif orgnr:
             fail(f"the role {role} is for NPU staff and belongs to no organisation: leave out --org")
 
-        existing = find_user_by_email(email)
-        if existing is not None:
-            if organisation is None:
-                fail(f"a user with the e-mail address {email} already exists")
-            add_membership(existing, organisation, OrgRole(role))
-            if password is not None:
-                click.echo("The user already had a password; it is left unchanged.")
-            return
-
-        if password is None:
-            password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
         try:
-            check_new_password(password, email)
-        except PasswordError as error:
+            existing = find_user_by_email(email)
+            if existing is not None and organisation is not None:
+                add_member(existing, organisation, OrgRole(role))
+                db.session.commit()
+                place = f"{organisation.name} (orgnr {organisation.orgnr})"
+                click.echo(f"Added existing user {email} as {role} of {place}")
+                if password is not None:
+                    click.echo("The user already had a password; it is left unchanged.")
+                return
+            if password is None and existing is None:
+                password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+            global_role = GlobalRole(role) if role in GLOBAL_ROLES else None
+            user = create_user(email, password or "", name, global_role)
+            if organisation is not None:
+                add_member(user, organisation, OrgRole(role))
+        except (AccountError, PasswordError, MembershipError) as error:
             fail(str(error))
-
-        user = User(
-            email=email,
-            name=name.strip(),
-            password_hash=hash_password(password),
-            global_role=GlobalRole(role) if role in GLOBAL_ROLES else None,
-        )
-        db.session.add(user)
-        if organisation is not None:
-            db.session.add(Membership(user=user, organisation=organisation, role=OrgRole(role)))
         db.session.commit()
 
     if organisation is not None:
-        click.echo(
-            f"Created user {user.email} (id {user.id}), {role} of {organisation.name} "
-            f"(orgnr {organisation.orgnr})"
-        )
+        place = f"{organisation.name} (orgnr {organisation.orgnr})"
+        click.echo(f"Created user {user.email} (id {user.id}), {role} of {place}")
     else:
         click.echo(f"Created user {user.email} (id {user.id}), NPU {role}")
         click.echo("They must set up two-factor sign-in the first time they log in.")
-
-
-def add_membership(user: User, organisation: Organisation, role: OrgRole) -> None:
-    already = db.session.scalar(
-        select(Membership).where(Membership.user_id == user.id, Membership.organisation_id == organisation.id)
-    )
-    if already is not None:
-        fail(f"{user.email} is already a member of {organisation.name} (as {already.role.value})")
-    db.session.add(Membership(user=user, organisation=organisation, role=role))
-    db.session.commit()
-    click.echo(
-        f"Added existing user {user.email} as {role.value} of {organisation.name} "
-        f"(orgnr {organisation.orgnr})"
-    )

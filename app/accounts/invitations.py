@@ -9,8 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from app.accounts.models import Invitation, Membership, OrgRole, User
-from app.accounts.passwords import hash_password
-from app.accounts.services import check_new_password, find_user_by_email
+from app.accounts.services import create_user, find_user_by_email
 from app.core.types import utcnow
 from app.core.urls import public_url
 from app.extensions import db
@@ -98,17 +97,26 @@ def accept(invitation: Invitation, user: User) -> Membership:
 def accept_with_new_account(invitation: Invitation, name: str, password: str) -> User:
     if find_user_by_email(invitation.email) is not None:
         raise MembershipError(_("An account with this e-mail address exists. Log in to accept."))
-    check_new_password(password, invitation.email)
-    user = User(
-        email=invitation.email,
-        name=name.strip(),
-        password_hash=hash_password(password),
-        locale=str(get_locale()),
-    )
-    db.session.add(user)
-    db.session.flush()
+    user = create_user(invitation.email, password, name)
+    user.locale = str(get_locale())
     accept(invitation, user)
     return user
+
+
+def add_member(user: User, organisation: Organisation, role: OrgRole) -> Membership:
+    existing = membership_of(user, organisation)
+    if existing is not None:
+        raise MembershipError(
+            _(
+                "%(email)s is already a member of %(organisation)s.",
+                email=user.email,
+                organisation=organisation.name,
+            )
+        )
+    membership = Membership(user=user, organisation=organisation, role=role)
+    db.session.add(membership)
+    db.session.flush()
+    return membership
 
 
 def membership_of(user: User, organisation: Organisation) -> Membership | None:

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from app.accounts.models import Membership, User
+from app.accounts.models import GlobalRole, Membership, User
 from app.accounts.passwords import MIN_PASSWORD_LENGTH, hash_password, verify_password
 from app.accounts.tokens import password_reset_token
 from app.core.urls import public_url
@@ -77,6 +77,24 @@ def request_password_reset(email: str) -> None:
                 link=link,
             ),
         )
+
+
+class AccountError(ValueError):
+    pass
+
+
+def create_user(email: str, password: str, name: str = "", global_role: GlobalRole | None = None) -> User:
+    """A new account. Raises AccountError for a taken address, PasswordError for a weak password."""
+    email = email.strip().lower()
+    if find_user_by_email(email) is not None:
+        raise AccountError(_("A user with the e-mail address %(email)s already exists.", email=email))
+    check_new_password(password, email)
+    user = User(
+        email=email, name=name.strip(), password_hash=hash_password(password), global_role=global_role
+    )
+    db.session.add(user)
+    db.session.flush()
+    return user
 
 
 def deactivate(user: User) -> None:

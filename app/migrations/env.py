@@ -40,6 +40,11 @@ def run_migrations_offline() -> None:
 
 def run_migrations_online() -> None:
     with database.engine.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            # Batch mode recreates tables; with foreign keys on, dropping the old table would cascade
+            # deletes into the rows that point at it.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
         context.configure(connection=connection, **OPTIONS)
         with context.begin_transaction():
             context.run_migrations()

@@ -35,7 +35,12 @@ class Response(db.Model):
     is_imported: Mapped[bool] = mapped_column(Boolean, default=False)
     # Unique per submission so that a double submit stores one response.
     submission_key: Mapped[str] = mapped_column(String(64), unique=True)
+    # Hash of the key kept in the respondent's browser to resume; never anything about the person.
+    resume_key_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # Index of the next section to show when resuming.
+    next_section: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     duration_seconds: Mapped[int | None] = mapped_column(Integer)
 

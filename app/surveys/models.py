@@ -1,7 +1,7 @@
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Integer, String, UniqueConstraint, event, inspect
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, UniqueConstraint, event, false, inspect
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.enums import string_enum
@@ -84,6 +84,10 @@ class Collector(db.Model):
     opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     response_cap: Mapped[int | None] = mapped_column(Integer)
+    # An on-site tablet takes one response after another; a normal link answers "already answered".
+    allow_repeat: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Responses through a test link never count in results or benchmarks.
+    is_test: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     survey = relationship("Survey", back_populates="collectors")

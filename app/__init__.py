@@ -69,6 +69,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.accounts.views import bp as accounts_bp
     from app.admin.views import bp as admin_bp
     from app.advisor.views import bp as advisor_bp
+    from app.answering.views import bp as answer_bp
     from app.health.views import bp as health_bp
     from app.mail.views import bp as mail_bp
     from app.member.views import bp as member_bp
@@ -76,6 +77,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(health_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(member_bp)
+    app.register_blueprint(answer_bp)
     app.register_blueprint(advisor_bp)
     app.register_blueprint(admin_bp)
     if app.config["MAIL_BACKEND"] == "outbox" and app.config["APP_ENV"] != "production":

@@ -12,6 +12,8 @@ LANGUAGE_SELF_NAMES = {"nb": "Bokmål", "nn": "Nynorsk", "en": "English"}
 def select_locale() -> str:
     if not has_request_context():
         return DEFAULT_LANGUAGE  # CLI commands and background jobs
+    if g.get("respondent_language"):
+        return g.respondent_language  # chosen among the languages the survey offers
     requested = request.args.get("lang")
     if requested in LANGUAGES:
         return requested

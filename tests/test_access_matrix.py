@@ -43,6 +43,12 @@ ROUTES: dict[str, Route] = {
     "accounts.reset_password": Route("public"),
     "accounts.accept_invitation": Route("public"),
     "mail.show_outbox": Route("public"),
+    "answer.answer": Route("public"),
+    "answer.thanks": Route("public"),
+    "answer.privacy": Route("public"),
+    "answer.accessibility": Route("public"),
+    "answer.theme": Route("public"),
+    "answer.logo": Route("public"),
     "accounts.logout": Route("account"),
     "accounts.account": Route("account"),
     "accounts.change_password": Route("account"),
@@ -104,7 +110,7 @@ def _build_world() -> World:
             db.session.add(membership)
             memberships[role.value] = membership
             users[f"{role.value}-{label}"] = user
-        survey, _, _ = factories.published_survey(organisation)
+        survey, _, collector = factories.published_survey(organisation)
         invitation = Invitation(
             organisation=organisation,
             email=f"new-{label}@example.org",
@@ -120,8 +126,9 @@ def _build_world() -> World:
             "membership_id": memberships["viewer"].id,
             "invitation_id": invitation.id,
             "user_id": users[f"viewer-{label}"].id,
-            "token": "not-a-valid-token",
             "filename": "app.css",
+            # A real survey link: answer pages work with it; reset and invitation pages refuse it.
+            "token": collector.token,
         }
     for role in GlobalRole:
         users[role.value] = User(

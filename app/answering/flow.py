@@ -1,0 +1,266 @@
+"""Answering a survey: collectors' states, pages, saving each page, finishing, resuming.
+
+A response is stored page by page (status partial) and becomes complete on the last page; a
+screen-out option ends it early. Nothing about the respondent is stored: the browser keeps a
+random resume key, and the database only its hash.
+"""
+
+import hashlib
+import secrets
+from dataclasses import dataclass, field
+from datetime import timedelta
+from enum import StrEnum
+
+from flask_babel import gettext as _
+from sqlalchemy import delete, func, select
+from werkzeug.datastructures import MultiDict
+
+from app.answering.question_types import TYPES, AnswerError
+from app.core.types import utcnow
+from app.extensions import db
+from app.jobs.services import record_job
+from app.questionnaires.conditions import condition_holds
+from app.questionnaires.definition import options_of
+from app.responses.models import Answer, Response, ResponseStatus
+from app.responses.services import AnswerValue
+from app.surveys.models import Collector, SurveyRevision
+
+RESUME_DAYS = 7
+PARTIAL_RETENTION_DAYS = 30
+
+
+class CollectorState(StrEnum):
+    OPEN = "open"
+    NOT_YET_OPEN = "not_yet_open"
+    CLOSED = "closed"
+    FULL = "full"
+
+
+def collector_by_token(token: str) -> Collector | None:
+    return db.session.scalar(select(Collector).where(Collector.token == token))
+
+
+def collector_state(collector: Collector) -> CollectorState:
+    now = utcnow()
+    if collector.survey.status.value != "published":
+        return CollectorState.CLOSED
+    if collector.opens_at and now < collector.opens_at:
+        return CollectorState.NOT_YET_OPEN
+    if collector.closes_at and now >= collector.closes_at:
+        return CollectorState.CLOSED
+    if collector.response_cap is not None and complete_count(collector) >= collector.response_cap:
+        return CollectorState.FULL
+    return CollectorState.OPEN
+
+
+def complete_count(collector: Collector) -> int:
+    return db.session.scalar(
+        select(func.count())
+        .select_from(Response)
+        .where(Response.collector_id == collector.id, Response.status == ResponseStatus.COMPLETE)
+    )
+
+
+def published_revision(collector: Collector) -> SurveyRevision:
+    """The newest published revision: new respondents always answer it."""
+    published = [revision for revision in collector.survey.revisions if revision.published_at]
+    return published[-1]
+
+
+def hash_key(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def new_key() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def response_for_resume_key(collector: Collector, key: str | None) -> Response | None:
+    if not key:
+        return None
+    response = db.session.scalar(
+        select(Response).where(
+            Response.resume_key_hash == hash_key(key), Response.collector_id == collector.id
+        )
+    )
+    if response is None or utcnow() - response.started_at > timedelta(days=RESUME_DAYS):
+        return None
+    return response
+
+
+@dataclass
+class QuestionOnPage:
+    question: dict
+    # The earlier question on the same page this one depends on, stated to respondents without JavaScript.
+    depends_on_same_page: bool = False
+
+
+@dataclass
+class Page:
+    index: int
+    section: dict
+    questions: list[QuestionOnPage] = field(default_factory=list)
+
+
+def given_answers(definition: dict, response: Response | None) -> dict:
+    """The stored answers of a response, as values per question code (for conditions and forms)."""
+    if response is None:
+        return {}
+    rows: dict[str, list] = {}
+    for answer in response.answers:
+        rows.setdefault(answer.question_code, []).append(answer)
+    given = {}
+    for section in definition["sections"]:
+        for question in section["questions"]:
+            codes = [row["code"] for row in question.get("rows", [])] or [question["code"]]
+            found = [row for code in codes for row in rows.get(code, [])]
+            value = TYPES[question["type"]].from_answers(question, found)
+            if value is not None:
+                given[question["code"]] = value
+                if question["type"] == "matrix":
+                    given.update(value)
+    return given
+
+
+def page(definition: dict, index: int, given: dict) -> Page:
+    """The questions of section `index` to show, given the answers so far."""
+    section = definition["sections"][index]
+    on_this_page = {question["code"] for question in section["questions"]}
+    shown = Page(index, section)
+    for question in section["questions"]:
+        condition = question.get("show_if")
+        if condition and _refers_to(condition, on_this_page):
+            shown.questions.append(QuestionOnPage(question, depends_on_same_page=True))
+        elif condition_holds(condition, given):
+            shown.questions.append(QuestionOnPage(question))
+    return shown
+
+
+def _refers_to(condition: dict, codes: set[str]) -> bool:
+    if "question" in condition:
+        return condition["question"] in codes
+    parts = condition.get("all") or condition.get("any") or [condition["not"]]
+    return any(_refers_to(part, codes) for part in parts)
+
+
+def next_page_index(definition: dict, after: int, given: dict) -> int | None:
+    """The next section with at least one question to show; None when the survey is done."""
+    for index in range(after + 1, len(definition["sections"])):
+        if page(definition, index, given).questions:
+            return index
+    return None
+
+
+@dataclass
+class PageResult:
+    values: dict
+    errors: dict[str, str]
+    screened_out_by: dict | None = None
+
+
+def read_page(definition: dict, shown: Page, given: dict, form: MultiDict) -> PageResult:
+    """Read and check the answers of one page. Answers to questions whose same-page condition turns
+    out false are dropped; required questions that are shown must be answered."""
+    values, errors = {}, {}
+    known = dict(given)
+    for item in shown.questions:
+        question = item.question
+        if item.depends_on_same_page and not condition_holds(question.get("show_if"), known):
+            continue
+        try:
+            value = TYPES[question["type"]].read(definition, question, form)
+        except AnswerError as error:
+            errors[question["code"]] = str(error)
+            continue
+        if value is None:
+            if question["required"]:
+                errors[question["code"]] = _("Answer this question.")
+            continue
+        values[question["code"]] = value
+        known[question["code"]] = value
+    result = PageResult(values, errors)
+    for code, value in values.items():
+        question = next(item.question for item in shown.questions if item.question["code"] == code)
+        for option in options_of(definition, question) or []:
+            if option.get("screen_out") and (value == option["code"] or option["code"] in _as_set(value)):
+                result.screened_out_by = option
+    return result
+
+
+def _as_set(value) -> set:
+    return set(value) if isinstance(value, frozenset) else set()
+
+
+def start_response(
+    collector: Collector, revision: SurveyRevision, language: str, submission_key: str
+) -> tuple:
+    """A new partial response, or the one this submission key already made (a re-sent first page).
+    Returns (response, resume key or None when the response already existed)."""
+    existing = db.session.scalar(select(Response).where(Response.submission_key == submission_key))
+    if existing is not None:
+        return existing, None
+    key = new_key()
+    response = Response(
+        survey_id=revision.survey_id,
+        survey_revision_id=revision.id,
+        collector_id=collector.id,
+        organisation_id=collector.survey.organisation_id,
+        status=ResponseStatus.PARTIAL,
+        language=language,
+        is_test=collector.is_test,
+        submission_key=submission_key,
+        resume_key_hash=hash_key(key),
+    )
+    db.session.add(response)
+    db.session.flush()
+    return response, key
+
+
+def save_page(response: Response, definition: dict, shown: Page, result: PageResult) -> None:
+    """Replace this page's stored answers by the new ones (back and forward never duplicate)."""
+    codes = set()
+    for item in shown.questions:
+        question = item.question
+        codes |= {row["code"] for row in question.get("rows", [])} or {question["code"]}
+    db.session.execute(
+        delete(Answer).where(Answer.response_id == response.id, Answer.question_code.in_(codes))
+    )
+    rows: list[AnswerValue] = []
+    for item in shown.questions:
+        value = result.values.get(item.question["code"])
+        if value is not None:
+            rows += TYPES[item.question["type"]].to_answers(item.question, value)
+    db.session.add_all(
+        Answer(
+            response_id=response.id,
+            question_code=row.question_code,
+            option_code=row.option_code,
+            number_value=row.number_value,
+            text_value=row.text_value,
+        )
+        for row in rows
+    )
+    response.updated_at = utcnow()
+    db.session.flush()
+    db.session.expire(response, ["answers"])
+
+
+def finish(response: Response, status: ResponseStatus) -> None:
+    """Complete (or screen out) a response; the follow-up work is recorded in the same transaction."""
+    if response.status != ResponseStatus.PARTIAL:
+        return
+    now = utcnow()
+    response.status = status
+    response.submitted_at = now
+    response.duration_seconds = int((now - response.started_at).total_seconds())
+    db.session.flush()
+    record_job("refresh_response_summary", survey_id=response.survey_id)
+
+
+def purge_stale_partials() -> int:
+    """Partial responses older than the retention period are deleted; they never count as complete."""
+    cutoff = utcnow() - timedelta(days=PARTIAL_RETENTION_DAYS)
+    result = db.session.execute(
+        delete(Response).where(Response.status == ResponseStatus.PARTIAL, Response.updated_at < cutoff)
+    )
+    return result.rowcount

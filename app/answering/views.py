@@ -1,0 +1,231 @@
+"""Public answering pages: `/s/<token>`. No login, no IP address or device data stored."""
+
+import hashlib
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
+
+from app.access.policy import public
+from app.answering import flow, presentation
+from app.answering.question_types import label
+from app.core import rate_limit
+from app.extensions import csrf, db
+from app.responses.models import ResponseStatus
+
+bp = Blueprint("answer", __name__, url_prefix="/s")
+presentation.init_blueprint(bp)
+
+RESUME_COOKIE = "gs_resume_{collector_id}"
+SUBMISSIONS_PER_CLIENT = rate_limit.Limit("survey-submit", max_hits=60, window_seconds=60)
+
+
+def _collector_or_404(token: str):
+    collector = flow.collector_by_token(token)
+    if collector is None:
+        abort(404)
+    return collector
+
+
+def _choose_language(definition: dict) -> str:
+    offered = definition["languages"]
+    requested = request.args.get("lang")
+    if requested in offered:
+        session["respondent_lang"] = requested
+    chosen = session.get("respondent_lang")
+    if chosen not in offered:
+        chosen = request.accept_languages.best_match(offered) or offered[0]
+    g.respondent_language = chosen
+    return chosen
+
+
+def _client_subject() -> str:
+    """Rate limits count per client without keeping who the client is: a salted hash, expiring."""
+    secret = current_app.config["SECRET_KEY"].encode()
+    return hashlib.sha256(secret + (request.remote_addr or "").encode()).hexdigest()[:32]
+
+
+def _unavailable_page(collector, state):
+    if state == flow.CollectorState.NOT_YET_OPEN:
+        return render_template("respondent/not_open.html", collector=collector), 200
+    return render_template("respondent/closed.html", collector=collector, state=state), 410
+
+
+@bp.route("/<token>", methods=["GET", "POST"])
+@public
+@csrf.exempt
+def answer(token: str):
+    collector = _collector_or_404(token)
+    revision = flow.published_revision(collector)
+    definition = revision.definition
+    language = _choose_language(definition)
+    state = flow.collector_state(collector)
+    cookie_name = RESUME_COOKIE.format(collector_id=collector.id)
+    response = flow.response_for_resume_key(collector, request.cookies.get(cookie_name))
+    if response is not None and response.status != ResponseStatus.PARTIAL and not collector.allow_repeat:
+        return render_template("respondent/already.html", collector=collector, definition=definition)
+    if state != flow.CollectorState.OPEN:
+        return _unavailable_page(collector, state)
+    if response is not None and response.status != ResponseStatus.PARTIAL:
+        response = None  # a tablet that takes one response after another starts afresh
+    if response is not None and response.survey_revision_id != revision.id:
+        definition = response.survey_revision.definition  # finish on the revision it started with
+
+    given = flow.given_answers(definition, response)
+    furthest = response.next_section if response else 0
+    if request.method == "GET":
+        index = min(request.args.get("page", furthest, type=int), furthest)
+        return _render_page(collector, definition, flow.page(definition, max(index, 0), given), given, {})
+
+    index = request.form.get("page", type=int)
+    if index is None or not 0 <= index <= furthest or index >= len(definition["sections"]):
+        abort(400)
+    shown = flow.page(definition, index, given)
+    try:
+        validate_csrf(request.form.get("csrf_token"))
+    except CSRFError:
+        # An expired token must not cost the respondent their answers: show them again to send.
+        values = {**given, **_posted_values(shown)}
+        notice = _("The page was open for a long time. Check your answers and send them again.")
+        return _render_page(collector, definition, shown, values, {}, notice=notice), 400
+    if request.form.get("action") == "back" and index > 0:
+        previous = max((i for i in range(index) if flow.page(definition, i, given).questions), default=0)
+        return redirect(url_for("answer.answer", token=token, page=previous))
+    if current_app.config["SUBMISSION_RATE_LIMIT"] and not rate_limit.hit(
+        SUBMISSIONS_PER_CLIENT, _client_subject()
+    ):
+        return render_template("respondent/too_many.html", collector=collector), 429
+
+    result = flow.read_page(definition, shown, given, request.form)
+    if result.errors:
+        values = {**given, **_posted_values(shown)}
+        return _render_page(collector, definition, shown, values, result.errors), 400
+
+    new_key = None
+    if response is None:
+        submission_key = request.form.get("submission_key") or flow.new_key()
+        response, new_key = flow.start_response(collector, revision, language, submission_key[:64])
+        if response.status != ResponseStatus.PARTIAL:
+            return redirect(url_for("answer.thanks", token=token))
+    flow.save_page(response, definition, shown, result)
+    given = {**given, **result.values}
+    if result.screened_out_by is not None:
+        flow.finish(response, ResponseStatus.SCREENED_OUT)
+        db.session.commit()
+        session["screen_out_message"] = label(result.screened_out_by["screen_out"], language)
+        return _remember(redirect(url_for("answer.thanks", token=token)), cookie_name, new_key)
+    following = flow.next_page_index(definition, index, given)
+    if following is None:
+        flow.finish(response, ResponseStatus.COMPLETE)
+        db.session.commit()
+        return _remember(redirect(url_for("answer.thanks", token=token)), cookie_name, new_key)
+    response.next_section = max(response.next_section, following)
+    db.session.commit()
+    return _remember(redirect(url_for("answer.answer", token=token, page=following)), cookie_name, new_key)
+
+
+def _posted_values(shown: flow.Page) -> dict:
+    """What the respondent sent for this page, to show again with the errors."""
+    values = {}
+    for item in shown.questions:
+        question = item.question
+        for code in [row["code"] for row in question.get("rows", [])] or [question["code"]]:
+            if question["type"] == "multiple_choice":
+                values[code] = frozenset(request.form.getlist(code))
+            else:
+                values[code] = request.form.get(code)
+    return values
+
+
+def _remember(reply, cookie_name: str, key: str | None):
+    """The browser keeps the resume key for a week; it says nothing about who answers."""
+    if key is not None:
+        reply.set_cookie(
+            cookie_name,
+            key,
+            max_age=flow.RESUME_DAYS * 24 * 3600,
+            httponly=True,
+            samesite="Lax",
+            secure=current_app.config["SESSION_COOKIE_SECURE"],
+            path=url_for("answer.answer", token=request.view_args["token"]),
+        )
+    return reply
+
+
+def _render_page(collector, definition, shown, values, errors, notice=None):
+    total = len(definition["sections"])
+    reply = make_response(
+        render_template(
+            "respondent/page.html",
+            collector=collector,
+            definition=definition,
+            page=shown,
+            total=total,
+            values=values,
+            errors=errors,
+            notice=notice,
+            csrf_token_value=generate_csrf(),
+            submission_key=flow.new_key(),
+        )
+    )
+    return reply
+
+
+@bp.route("/<token>/thanks")
+@public
+def thanks(token: str):
+    collector = _collector_or_404(token)
+    definition = flow.published_revision(collector).definition
+    _choose_language(definition)
+    message = session.pop("screen_out_message", None)
+    return render_template(
+        "respondent/thanks.html", collector=collector, definition=definition, screen_out_message=message
+    )
+
+
+@bp.route("/<token>/privacy")
+@public
+def privacy(token: str):
+    collector = _collector_or_404(token)
+    definition = flow.published_revision(collector).definition
+    _choose_language(definition)
+    return render_template("respondent/privacy.html", collector=collector, definition=definition)
+
+
+@bp.route("/<token>/accessibility")
+@public
+def accessibility(token: str):
+    collector = _collector_or_404(token)
+    definition = flow.published_revision(collector).definition
+    _choose_language(definition)
+    return render_template("respondent/accessibility.html", collector=collector, definition=definition)
+
+
+@bp.route("/<token>/theme.css")
+@public
+def theme(token: str):
+    """The organisation's accent colour as a style sheet (the CSP allows no inline styles)."""
+    collector = _collector_or_404(token)
+    colour = collector.survey.organisation.accent_colour
+    body = f":root {{ --accent: {colour}; }}\n" if colour else ""
+    return current_app.response_class(body, content_type="text/css")
+
+
+@bp.route("/<token>/logo")
+@public
+def logo(token: str):
+    organisation = _collector_or_404(token).survey.organisation
+    if not organisation.logo:
+        abort(404)
+    return current_app.response_class(organisation.logo, content_type=organisation.logo_content_type)

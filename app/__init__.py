@@ -1,10 +1,9 @@
 """Grunnskjema: the application factory."""
 
-import logging
-
 from flask import Flask
 
 from app.config import load_config
+from app.core.logging import configure_logging
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -13,8 +12,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.update(load_config(app.instance_path))
     if test_config:
         app.config.update(test_config)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+    configure_logging()
 
     from app import extensions, i18n, models, security_headers  # noqa: F401  (models: full metadata)
     from app.access import policy

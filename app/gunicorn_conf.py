@@ -1,0 +1,15 @@
+"""Gunicorn settings for production: `gunicorn -c python:app.gunicorn_conf wsgi:app`.
+
+The access log leaves out the client address and user agent, so no log line ties an answer to
+a person (responses are anonymous).
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
+worker_class = "sync"
+timeout = 30
+accesslog = "-"
+access_log_format = '"%(r)s" %(s)s %(b)s %(L)ss'

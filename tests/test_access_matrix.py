@@ -63,6 +63,8 @@ ROUTES: dict[str, Route] = {
     "member.remove_member": Route("org", ("owner",)),
     "member.revoke_invitation": Route("org", ("owner",)),
     "member.settings": Route("org", ("owner",)),
+    "member.collectors": Route("org", ("owner", "editor")),
+    "member.collector_qr": Route("org", ("owner", "editor")),
     "advisor.surveys": Route("advisor"),
     "admin.index": Route("admin"),
     "admin.organisations": Route("admin"),
@@ -127,6 +129,8 @@ def _build_world() -> World:
             "invitation_id": invitation.id,
             "user_id": users[f"viewer-{label}"].id,
             "filename": "app.css",
+            "collector_id": collector.id,
+            "kind": "svg",
             # A real survey link: answer pages work with it; reset and invitation pages refuse it.
             "token": collector.token,
         }

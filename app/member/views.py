@@ -16,6 +16,15 @@ from app.organisations.forms import OrganisationProfileForm
 from app.organisations.services import OrganisationError
 from app.organisations.settings import update_appearance, update_profile
 from app.questionnaires.definition import iter_questions
+from app.surveys.collectors import (
+    CollectorError,
+    add_collector,
+    collector_in_organisation,
+    local_to_utc,
+    qr_code,
+)
+from app.surveys.collectors import link as collector_link
+from app.surveys.forms import CollectorForm
 from app.surveys.models import Survey
 from app.surveys.services import surveys_with_summaries
 
@@ -163,3 +172,44 @@ def logo(org_id: int):
     if not g.organisation.logo:
         abort(404)
     return Response(g.organisation.logo, content_type=g.organisation.logo_content_type)
+
+
+@bp.route("/org/<int:org_id>/surveys/<int:survey_id>/links", methods=["GET", "POST"])
+@org_permission(Permission.EDIT_SURVEYS)
+def collectors(org_id: int, survey_id: int):
+    survey = get_in_organisation(Survey, survey_id)
+    form = CollectorForm()
+    if form.validate_on_submit():
+        try:
+            add_collector(
+                survey,
+                name=form.name.data,
+                event_tag=form.event_tag.data,
+                event_date=form.event_date.data,
+                opens_at=local_to_utc(form.opens_at.data),
+                closes_at=local_to_utc(form.closes_at.data),
+                response_cap=form.response_cap.data,
+                allow_repeat=form.allow_repeat.data,
+                is_test=form.is_test.data,
+            )
+        except CollectorError as error:
+            attach_error(form, error.field, str(error))
+        else:
+            db.session.commit()
+            flash(_("The link is ready."), "info")
+            return redirect(url_for("member.collectors", org_id=org_id, survey_id=survey_id))
+    return render_template(
+        "member/collectors.html", survey=survey, form=form, link=collector_link
+    ), 400 if form.errors else 200
+
+
+@bp.route("/org/<int:org_id>/links/<int:collector_id>/qr.<any(svg, png):kind>")
+@org_permission(Permission.EDIT_SURVEYS)
+def collector_qr(org_id: int, collector_id: int, kind: str):
+    collector = collector_in_organisation(collector_id, org_id)
+    if collector is None:
+        abort(404)
+    content_type = "image/svg+xml" if kind == "svg" else "image/png"
+    reply = Response(qr_code(collector, kind), content_type=content_type)
+    reply.headers["Content-Disposition"] = f'attachment; filename="qr-{collector.id}.{kind}"'
+    return reply

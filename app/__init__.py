@@ -78,6 +78,10 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(answer_bp)
     app.register_blueprint(advisor_bp)
     app.register_blueprint(admin_bp)
+    if app.config["BENCHMARK_FLOOR"] and app.config["APP_ENV"] != "production":
+        from app.answering.floor import bp as floor_bp
+
+        app.register_blueprint(floor_bp)
     if app.config["MAIL_BACKEND"] == "outbox" and app.config["APP_ENV"] != "production":
         app.register_blueprint(mail_bp)
 

@@ -87,6 +87,8 @@ def load_config(instance_path: str, environ=os.environ) -> dict:
         "BABEL_DEFAULT_LOCALE": "nb",
         "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).resolve().parent.parent / "i18n"),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # The load benchmark's floor endpoint (benchmarks/submit_load.py); never in production.
+        "BENCHMARK_FLOOR": _flag(environ.get("BENCHMARK_FLOOR")),
         # Load tests turn the per-client submission limit off.
         "SUBMISSION_RATE_LIMIT": _flag(environ.get("SUBMISSION_RATE_LIMIT"), default=True),
         # X-Forwarded-For is trusted only from this many reverse proxies in front of the app.

@@ -2,6 +2,7 @@
 
 from rq import cron
 
-from workers.jobs import sweep
+from workers.jobs import purge_partials, sweep
 
 cron.register(sweep, queue_name="maintenance", interval=60, job_timeout=120)
+cron.register(purge_partials, queue_name="maintenance", cron="15 3 * * *", job_timeout=600)

@@ -1,5 +1,7 @@
 """RQ jobs. Each takes ids, runs inside the app context, and lets errors raise so RQ records them."""
 
+from app.answering.flow import purge_stale_partials
+from app.extensions import db
 from app.jobs.dispatch import dispatcher
 from app.jobs.services import execute_pending_job
 from workers.context import worker_app
@@ -14,3 +16,11 @@ def sweep() -> None:
     """Re-dispatch work left pending by a crash or a Redis outage (scheduled by workers/cron.py)."""
     with worker_app().app_context():
         dispatcher().sweep()
+
+
+def purge_partials() -> int:
+    """Delete unfinished responses past their retention (scheduled daily by workers/cron.py)."""
+    with worker_app().app_context():
+        purged = purge_stale_partials()
+        db.session.commit()
+        return purged

@@ -61,10 +61,36 @@ def complete_count(collector: Collector) -> int:
     )
 
 
-def published_revision(collector: Collector) -> SurveyRevision:
+@dataclass(frozen=True)
+class FrozenRevision:
+    id: int
+    survey_id: int
+    definition: dict
+
+
+# Published revisions never change, so their parsed definitions are kept per process.
+_published: dict[int, FrozenRevision] = {}
+
+
+def frozen_revision(revision_id: int) -> FrozenRevision:
+    frozen = _published.get(revision_id)
+    if frozen is None:
+        revision = db.session.get(SurveyRevision, revision_id)
+        frozen = FrozenRevision(revision.id, revision.survey_id, revision.definition)
+        if revision.published_at is not None:
+            _published[revision_id] = frozen
+    return frozen
+
+
+def published_revision(collector: Collector) -> FrozenRevision:
     """The newest published revision: new respondents always answer it."""
-    published = [revision for revision in collector.survey.revisions if revision.published_at]
-    return published[-1]
+    revision_id = db.session.scalar(
+        select(SurveyRevision.id)
+        .where(SurveyRevision.survey_id == collector.survey_id, SurveyRevision.published_at.is_not(None))
+        .order_by(SurveyRevision.number.desc())
+        .limit(1)
+    )
+    return frozen_revision(revision_id)
 
 
 def hash_key(key: str) -> str:

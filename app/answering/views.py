@@ -15,7 +15,8 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
+from flask_wtf.csrf import generate_csrf, validate_csrf
+from wtforms.validators import ValidationError
 
 from app.access.policy import public
 from app.answering import flow, presentation
@@ -80,7 +81,7 @@ def answer(token: str):
     if response is not None and response.status != ResponseStatus.PARTIAL:
         response = None  # a tablet that takes one response after another starts afresh
     if response is not None and response.survey_revision_id != revision.id:
-        definition = response.survey_revision.definition  # finish on the revision it started with
+        definition = flow.frozen_revision(response.survey_revision_id).definition  # finish where it started
 
     given = flow.given_answers(definition, response)
     furthest = response.next_section if response else 0
@@ -94,7 +95,7 @@ def answer(token: str):
     shown = flow.page(definition, index, given)
     try:
         validate_csrf(request.form.get("csrf_token"))
-    except CSRFError:
+    except ValidationError:
         # An expired token must not cost the respondent their answers: show them again to send.
         values = {**given, **_posted_values(shown)}
         notice = _("The page was open for a long time. Check your answers and send them again.")

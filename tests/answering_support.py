@@ -11,7 +11,6 @@ import re
 from dataclasses import dataclass
 
 import yaml
-
 from flask_babel import force_locale, gettext
 from sqlalchemy import func, select
 
@@ -51,15 +50,24 @@ DEFINITION = {
                     "text": texts("Hvor gammel er du?", "Kor gammal er du?", "How old are you?"),
                     "required": True,
                     "options": [
-                        {"code": "under_16", "label": texts("Under 16", "Under 16", "Under 16"), "screen_out": SCREEN_OUT},
+                        {
+                            "code": "under_16",
+                            "label": texts("Under 16", "Under 16", "Under 16"),
+                            "screen_out": SCREEN_OUT,
+                        },
                         {"code": "age_16_29", "label": texts("16–29", "16–29", "16–29")},
-                        {"code": "age_30_plus", "label": texts("30 eller eldre", "30 eller eldre", "30 or over")},
+                        {
+                            "code": "age_30_plus",
+                            "label": texts("30 eller eldre", "30 eller eldre", "30 or over"),
+                        },
                     ],
                 },
                 {
                     "code": "first_visit",
                     "type": "single_choice",
-                    "text": texts("Er dette første besøk?", "Er dette første vitjinga?", "Is this your first visit?"),
+                    "text": texts(
+                        "Er dette første besøk?", "Er dette første vitjinga?", "Is this your first visit?"
+                    ),
                     "required": True,
                     "options": [
                         {"code": "yes", "label": texts("Ja", "Ja", "Yes")},
@@ -78,7 +86,11 @@ DEFINITION = {
                     "text": texts("Hvem kom du sammen med?", "Kven kom du saman med?", "Who came with you?"),
                     "max_selections": 2,
                     "options": [
-                        {"code": "alone", "label": texts("Kom alene", "Kom åleine", "Came alone"), "exclusive": True},
+                        {
+                            "code": "alone",
+                            "label": texts("Kom alene", "Kom åleine", "Came alone"),
+                            "exclusive": True,
+                        },
                         {"code": "partner", "label": texts("Partner", "Partnar", "Partner")},
                         {"code": "children", "label": texts("Barn", "Born", "Children")},
                         {"code": "friends", "label": texts("Venner", "Vener", "Friends")},
@@ -113,7 +125,9 @@ DEFINITION = {
                 {
                     "code": "visits_12m",
                     "type": "number",
-                    "text": texts("Hvor mange besøk siste år?", "Kor mange vitjingar siste år?", "Visits last year?"),
+                    "text": texts(
+                        "Hvor mange besøk siste år?", "Kor mange vitjingar siste år?", "Visits last year?"
+                    ),
                     "min": 0,
                     "max": 100,
                 },
@@ -126,7 +140,9 @@ DEFINITION = {
                 {
                     "code": "how_heard",
                     "type": "long_text",
-                    "text": texts("Hvordan hørte du om oss?", "Korleis høyrde du om oss?", "How did you hear of us?"),
+                    "text": texts(
+                        "Hvordan hørte du om oss?", "Korleis høyrde du om oss?", "How did you hear of us?"
+                    ),
                     "show_if": {"question": "first_visit", "equals": "yes"},
                 },
                 {
@@ -204,9 +220,7 @@ class SurveyLink:
 def answering_survey(app, definition: dict | None = None, **collector_settings) -> SurveyLink:
     """A published survey with one link; `collector_settings` set opens_at, response_cap and so on."""
     with app.app_context():
-        survey, _revision, collector = factories.published_survey(
-            base=base_version(definition or DEFINITION)
-        )
+        survey, _revision, collector = factories.published_survey(base=base_version(definition or DEFINITION))
         for name, value in collector_settings.items():
             setattr(collector, name, value)
         db.session.commit()
@@ -235,7 +249,8 @@ _ATTRIBUTE = re.compile(r'([\w-]+)(?:="([^"]*)")?')
 
 def inputs(page: str) -> list[dict]:
     return [
-        {name: html.unescape(value) for name, value in _ATTRIBUTE.findall(tag)} for tag in _INPUT.findall(page)
+        {name: html.unescape(value) for name, value in _ATTRIBUTE.findall(tag)}
+        for tag in _INPUT.findall(page)
     ]
 
 

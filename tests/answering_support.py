@@ -233,16 +233,6 @@ def with_languages(languages: list[str], version: str) -> dict:
     return definition
 
 
-def set_collector(app, link: SurveyLink, **settings) -> None:
-    from app.surveys.models import Collector
-
-    with app.app_context():
-        collector = db.session.get(Collector, link.collector_id)
-        for name, value in settings.items():
-            setattr(collector, name, value)
-        db.session.commit()
-
-
 _INPUT = re.compile(r"<input\b([^>]*)>")
 _ATTRIBUTE = re.compile(r'([\w-]+)(?:="([^"]*)")?')
 

@@ -39,6 +39,8 @@ def _clean_tables(request):
         return
     application = request.getfixturevalue("app")
     yield
+    # Ids are reused once tables are emptied, so per-app caches keyed by id go with them.
+    application.extensions.pop("published_revisions", None)
     with application.app_context():
         db.session.rollback()
         for table in reversed(db.metadata.sorted_tables):

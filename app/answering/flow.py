@@ -11,8 +11,10 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from enum import StrEnum
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import MultiDict
 
 from app.answering.question_types import TYPES, AnswerError
@@ -68,17 +70,19 @@ class FrozenRevision:
     definition: dict
 
 
-# Published revisions never change, so their parsed definitions are kept per process.
-_published: dict[int, FrozenRevision] = {}
+def _published_cache() -> dict[int, FrozenRevision]:
+    """Published revisions never change, so each app keeps their parsed definitions."""
+    return current_app.extensions.setdefault("published_revisions", {})
 
 
 def frozen_revision(revision_id: int) -> FrozenRevision:
-    frozen = _published.get(revision_id)
+    cache = _published_cache()
+    frozen = cache.get(revision_id)
     if frozen is None:
         revision = db.session.get(SurveyRevision, revision_id)
         frozen = FrozenRevision(revision.id, revision.survey_id, revision.definition)
         if revision.published_at is not None:
-            _published[revision_id] = frozen
+            cache[revision_id] = frozen
     return frozen
 
 
@@ -101,14 +105,14 @@ def new_key() -> str:
     return secrets.token_urlsafe(24)
 
 
-def response_for_resume_key(collector: Collector, key: str | None) -> Response | None:
+def response_for_resume_key(collector: Collector, key: str | None, lock: bool = False) -> Response | None:
+    """The response this browser started; `lock` serialises concurrent posts of the same page."""
     if not key:
         return None
-    response = db.session.scalar(
-        select(Response).where(
-            Response.resume_key_hash == hash_key(key), Response.collector_id == collector.id
-        )
+    query = select(Response).where(
+        Response.resume_key_hash == hash_key(key), Response.collector_id == collector.id
     )
+    response = db.session.scalar(query.with_for_update() if lock else query)
     if response is None or utcnow() - response.started_at > timedelta(days=RESUME_DAYS):
         return None
     return response
@@ -169,6 +173,14 @@ def _refers_to(condition: dict, codes: set[str]) -> bool:
     return any(_refers_to(part, codes) for part in parts)
 
 
+def first_page_with_questions(definition: dict, wanted: int, given: dict) -> int:
+    """`wanted`, or the nearest page after (else before) it that has questions to show."""
+    following = next_page_index(definition, wanted - 1, given)
+    if following is not None:
+        return following
+    return max((i for i in range(wanted) if page(definition, i, given).questions), default=0)
+
+
 def next_page_index(definition: dict, after: int, given: dict) -> int | None:
     """The next section with at least one question to show; None when the survey is done."""
     for index in range(after + 1, len(definition["sections"])):
@@ -210,6 +222,8 @@ def read_page(definition: dict, shown: Page, given: dict, form: MultiDict) -> Pa
         for option in options_of(definition, question) or []:
             if option.get("screen_out") and (value == option["code"] or option["code"] in _as_set(value)):
                 result.screened_out_by = option
+    if result.screened_out_by is not None:
+        result.errors = {}  # a screen-out ends the survey at once: the rest of the page needs no answer
     return result
 
 
@@ -221,10 +235,14 @@ def start_response(
     collector: Collector, revision: SurveyRevision, language: str, submission_key: str
 ) -> tuple:
     """A new partial response, or the one this submission key already made (a re-sent first page).
-    Returns (response, resume key or None when the response already existed)."""
+    Returns (response, resume key). A re-sent page gets a fresh key: the browser keeps the last reply."""
     existing = db.session.scalar(select(Response).where(Response.submission_key == submission_key))
     if existing is not None:
-        return existing, None
+        if existing.status != ResponseStatus.PARTIAL:
+            return existing, None
+        key = new_key()
+        existing.resume_key_hash = hash_key(key)
+        return existing, key
     key = new_key()
     response = Response(
         survey_id=revision.survey_id,
@@ -237,8 +255,12 @@ def start_response(
         submission_key=submission_key,
         resume_key_hash=hash_key(key),
     )
-    db.session.add(response)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.add(response)
+    except IntegrityError:
+        # The same page arrived twice at once; the other request made the response.
+        return start_response(collector, revision, language, submission_key)
     return response, key
 
 

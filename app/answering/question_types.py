@@ -103,6 +103,8 @@ class WholeNumber(QuestionType):
         try:
             value = int(text.replace(" ", "").replace("\u00a0", ""))
         except ValueError:
+            if low is not None and high is not None:  # "such as 12" could itself be out of range
+                raise AnswerError(_("Write a number from %(low)d to %(high)d.", low=low, high=high)) from None
             raise AnswerError(_("Write a whole number, such as 12.")) from None
         if low is not None and value < low or high is not None and value > high:
             if low is not None and high is not None:

@@ -57,10 +57,11 @@ def _client_subject() -> str:
     return hashlib.sha256(secret + (request.remote_addr or "").encode()).hexdigest()[:32]
 
 
-def _unavailable_page(collector, state):
+def _unavailable_page(collector, definition, state):
     if state == flow.CollectorState.NOT_YET_OPEN:
-        return render_template("respondent/not_open.html", collector=collector), 200
-    return render_template("respondent/closed.html", collector=collector, state=state), 410
+        return render_template("respondent/not_open.html", collector=collector, definition=definition), 200
+    page = render_template("respondent/closed.html", collector=collector, definition=definition, state=state)
+    return page, 410
 
 
 @bp.route("/<token>", methods=["GET", "POST"])
@@ -73,11 +74,15 @@ def answer(token: str):
     language = _choose_language(definition)
     state = flow.collector_state(collector)
     cookie_name = RESUME_COOKIE.format(collector_id=collector.id)
-    response = flow.response_for_resume_key(collector, request.cookies.get(cookie_name))
+    response = flow.response_for_resume_key(
+        collector, request.cookies.get(cookie_name), lock=request.method == "POST"
+    )
     if response is not None and response.status != ResponseStatus.PARTIAL and not collector.allow_repeat:
+        if request.method == "POST":
+            return redirect(url_for("answer.thanks", token=token))  # a second tap on Send
         return render_template("respondent/already.html", collector=collector, definition=definition)
     if state != flow.CollectorState.OPEN:
-        return _unavailable_page(collector, state)
+        return _unavailable_page(collector, definition, state)
     if response is not None and response.status != ResponseStatus.PARTIAL:
         response = None  # a tablet that takes one response after another starts afresh
     if response is not None and response.survey_revision_id != revision.id:
@@ -86,13 +91,13 @@ def answer(token: str):
     given = flow.given_answers(definition, response)
     furthest = response.next_section if response else 0
     if request.method == "GET":
-        index = min(request.args.get("page", furthest, type=int), furthest)
-        return _render_page(collector, definition, flow.page(definition, max(index, 0), given), given, {})
+        wanted = max(min(request.args.get("page", furthest, type=int), furthest), 0)
+        index = flow.first_page_with_questions(definition, wanted, given)
+        return _render_page(collector, definition, flow.page(definition, index, given), given, {})
 
     index = request.form.get("page", type=int)
-    if index is None or not 0 <= index <= furthest or index >= len(definition["sections"]):
-        abort(400)
-    shown = flow.page(definition, index, given)
+    valid_index = index is not None and 0 <= index <= furthest and index < len(definition["sections"])
+    shown = flow.page(definition, index if valid_index else furthest, given)
     try:
         validate_csrf(request.form.get("csrf_token"))
     except ValidationError:
@@ -100,13 +105,15 @@ def answer(token: str):
         values = {**given, **_posted_values(shown)}
         notice = _("The page was open for a long time. Check your answers and send them again.")
         return _render_page(collector, definition, shown, values, {}, notice=notice), 400
+    if not valid_index:
+        abort(400)
     if request.form.get("action") == "back" and index > 0:
         previous = max((i for i in range(index) if flow.page(definition, i, given).questions), default=0)
         return redirect(url_for("answer.answer", token=token, page=previous))
     if current_app.config["SUBMISSION_RATE_LIMIT"] and not rate_limit.hit(
         SUBMISSIONS_PER_CLIENT, _client_subject()
     ):
-        return render_template("respondent/too_many.html", collector=collector), 429
+        return render_template("respondent/too_many.html", collector=collector, definition=definition), 429
 
     result = flow.read_page(definition, shown, given, request.form)
     if result.errors:
@@ -166,6 +173,7 @@ def _remember(reply, cookie_name: str, key: str | None):
 
 def _render_page(collector, definition, shown, values, errors, notice=None):
     total = len(definition["sections"])
+    is_last = flow.next_page_index(definition, shown.index, values) is None
     reply = make_response(
         render_template(
             "respondent/page.html",
@@ -178,6 +186,7 @@ def _render_page(collector, definition, shown, values, errors, notice=None):
             notice=notice,
             csrf_token_value=generate_csrf(),
             submission_key=flow.new_key(),
+            is_last=is_last,
         )
     )
     return reply
@@ -220,7 +229,9 @@ def theme(token: str):
     collector = _collector_or_404(token)
     colour = collector.survey.organisation.accent_colour
     body = f":root {{ --accent: {colour}; }}\n" if colour else ""
-    return current_app.response_class(body, content_type="text/css")
+    reply = current_app.response_class(body, content_type="text/css")
+    reply.headers["Cache-Control"] = "public, max-age=300"
+    return reply
 
 
 @bp.route("/<token>/logo")

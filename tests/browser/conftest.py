@@ -83,6 +83,7 @@ def live_server(tmp_path_factory):
 @pytest.fixture
 def seeded(live_server) -> SeededData:
     """Empty tables, then reference data, definitions, one organisation, its owner and a published survey."""
+    live_server.app.extensions.pop("published_revisions", None)
     with live_server.app.app_context():
         for table in reversed(db.metadata.sorted_tables):
             db.session.execute(table.delete())

@@ -11,7 +11,7 @@ from app.jobs.models import JobState, PendingJob
 from app.jobs.tasks import TASKS
 from app.responses.models import ResponseSummary
 from tests import factories
-from tests.support import REDIS_URL, make_test_app, unavailable
+from tests.support import REDIS_URL, csrf_token, make_test_app, unavailable
 from workers import context
 
 pytestmark = pytest.mark.rq
@@ -138,3 +138,41 @@ def test_a_failing_job_raises_in_the_worker_and_is_recorded(rq_app, redis_connec
     assert failed.attempts == 1
     assert failed.last_error
     assert Queue("aggregation", connection=redis_connection).failed_job_registry.count == 1
+
+
+def test_a_survey_submitted_while_redis_is_down_is_thanked_stored_and_aggregated_later(
+    app, redis_connection, tmp_path
+):
+    dead = make_test_app(app.config["SQLALCHEMY_DATABASE_URI"], tmp_path, REDIS_URL="redis://127.0.0.1:1/0")
+    with dead.app_context():
+        survey, _, collector = factories.published_survey()
+        db.session.commit()
+        survey_id, token = survey.id, collector.token
+    respondent = dead.test_client()
+    page = respondent.get(f"/s/{token}")
+    form = {
+        "csrf_token": csrf_token(page.text),
+        "page": "0",
+        "action": "next",
+        "submission_key": "once",
+        "first_visit": "no",
+        "recommend": "10",
+    }
+    reply = respondent.post(f"/s/{token}", data=form)
+    assert reply.status_code == 302
+    assert reply.headers["Location"] == f"/s/{token}/thanks"
+    with dead.app_context():
+        assert job_states() == [JobState.PENDING]
+        db.engine.dispose()
+
+    alive = make_test_app(app.config["SQLALCHEMY_DATABASE_URI"], tmp_path, REDIS_URL=REDIS_URL)
+    context.use_app(alive)
+    try:
+        with alive.app_context():
+            dispatcher().sweep()
+            run_worker(redis_connection)
+            db.session.expire_all()
+            assert db.session.get(ResponseSummary, survey_id).complete_count == 1
+            db.engine.dispose()
+    finally:
+        context.use_app(None)

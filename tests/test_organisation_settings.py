@@ -106,3 +106,31 @@ def test_a_refused_value_is_shown_at_its_field_and_nothing_is_saved(app, owner_c
     assert 'value="Nytt navn"' in response.text, "the input is kept"
     with app.app_context():
         assert db.session.get(Organisation, org_id).name == "Scene Vest"
+
+
+def test_listed_sites_may_embed_the_organisations_survey_pages_and_no_others(app, owner_client):
+    client, org_id, orgnr = owner_client
+    url = f"/org/{org_id}/settings"
+    token = csrf_token(client.get(url).text)
+    origins = "https://www.scenevest.no\nhttps://billett.scenevest.no/"
+    assert client.post(url, data=settings_form(token, orgnr, embed_origins=origins)).status_code == 302
+    with app.app_context():
+        survey, _, collector = factories.published_survey(db.session.get(Organisation, org_id))
+        db.session.commit()
+        link = f"/s/{collector.token}"
+    page = client.get(link)
+    assert (
+        "frame-ancestors 'self' https://www.scenevest.no https://billett.scenevest.no"
+        in page.headers["Content-Security-Policy"]
+    )
+    assert "X-Frame-Options" not in page.headers
+    assert "frame-ancestors 'none'" in client.get(url).headers["Content-Security-Policy"]
+
+
+def test_an_embedding_address_that_is_not_https_is_refused(app, owner_client):
+    client, org_id, orgnr = owner_client
+    url = f"/org/{org_id}/settings"
+    token = csrf_token(client.get(url).text)
+    response = client.post(url, data=settings_form(token, orgnr, embed_origins="javascript:alert(1)"))
+    assert response.status_code == 400
+    assert "is not a web address" in response.text

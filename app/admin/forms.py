@@ -19,6 +19,7 @@ class NewOrganisationForm(OrganisationProfileForm):
     accent_colour = None
     logo = None
     remove_logo = None
+    embed_origins = None
     is_member = BooleanField(_l("Member of NPU"), default=True)
 
 
@@ -26,6 +27,7 @@ class AdminProfileForm(OrganisationProfileForm):
     accent_colour = None
     logo = None
     remove_logo = None
+    embed_origins = None
 
 
 class GlobalRoleForm(FlaskForm):

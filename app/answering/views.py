@@ -24,6 +24,7 @@ from app.answering.question_types import label
 from app.core import rate_limit
 from app.extensions import csrf, db
 from app.responses.models import ResponseStatus
+from app.security_headers import content_security_policy
 
 bp = Blueprint("answer", __name__, url_prefix="/s")
 presentation.init_blueprint(bp)
@@ -168,6 +169,17 @@ def _remember(reply, cookie_name: str, key: str | None):
             secure=current_app.config["SESSION_COOKIE_SECURE"],
             path=url_for("answer.answer", token=request.view_args["token"]),
         )
+    return reply
+
+
+@bp.after_request
+def allow_embedding_on_listed_sites(reply):
+    """Survey pages may be framed by the organisation's own sites, and by no other."""
+    collector = flow.collector_by_token(request.view_args.get("token", "")) if request.view_args else None
+    origins = collector.survey.organisation.embed_origins if collector else None
+    if origins:
+        reply.headers["Content-Security-Policy"] = content_security_policy(" ".join(["'self'", *origins]))
+        reply.headers.pop("X-Frame-Options", None)
     return reply
 
 

@@ -155,6 +155,7 @@ def settings(org_id: int):
                 accent_colour=(form.accent_colour.data or "").strip() or None,
                 logo=form.logo.data.read() if form.logo.data else None,
                 remove_logo=form.remove_logo.data,
+                embed_origins=form.embed_origins.data or "",
             )
         except OrganisationError as error:
             db.session.rollback()

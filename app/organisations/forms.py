@@ -2,7 +2,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, SelectField, StringField
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -40,11 +40,16 @@ class OrganisationProfileForm(FlaskForm):
     )
     logo = FileField(_l("Logo for respondent pages (PNG or JPEG, at most 256 KB)"))
     remove_logo = BooleanField(_l("Remove the current logo"))
+    embed_origins = TextAreaField(
+        _l("Websites that may show your surveys embedded (one address per line)"),
+        validators=[Optional(), Length(max=1000)],
+    )
 
     @classmethod
     def for_organisation(cls, organisation, **kwargs) -> "OrganisationProfileForm":
         return cls(
             obj=organisation,
+            embed_origins="\n".join(organisation.embed_origins or []),
             sector=organisation.sector_code,
             fylke=organisation.fylke_code,
             size_band=organisation.size_band_code or "",

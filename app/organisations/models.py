@@ -5,7 +5,7 @@ from sqlalchemy import Boolean, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.enums import string_enum
-from app.core.types import UTCDateTime, utcnow
+from app.core.types import JSONDocument, UTCDateTime, utcnow
 from app.extensions import db
 
 
@@ -36,6 +36,8 @@ class Organisation(db.Model):
     accent_colour: Mapped[str | None] = mapped_column(String(7))
     logo: Mapped[bytes | None] = mapped_column(LargeBinary)
     logo_content_type: Mapped[str | None] = mapped_column(String(32))
+    # Origins (https://host) allowed to embed the organisation's survey pages in a frame.
+    embed_origins: Mapped[list | None] = mapped_column(JSONDocument)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     memberships = relationship("Membership", back_populates="organisation", cascade="all, delete-orphan")

@@ -74,10 +74,36 @@ def update_profile(
     organisation.benchmark_opt_in = benchmark_opt_in
 
 
+ORIGIN_PATTERN = re.compile(r"^https://[a-z0-9.-]+\.[a-z]{2,}(:\d{1,5})?$")
+MAX_EMBED_ORIGINS = 10
+
+
+def check_embed_origins(text: str) -> list[str]:
+    """One origin per line, such as https://www.teateret.no; used in the survey pages' frame-ancestors."""
+    origins = [line.strip().rstrip("/").lower() for line in text.splitlines() if line.strip()]
+    for origin in origins:
+        if not ORIGIN_PATTERN.match(origin):
+            raise OrganisationError(
+                _("“%(origin)s” is not a web address such as https://www.example.no.", origin=origin),
+                "embed_origins",
+            )
+    if len(origins) > MAX_EMBED_ORIGINS:
+        raise OrganisationError(
+            _("Give at most %(count)d addresses.", count=MAX_EMBED_ORIGINS), "embed_origins"
+        )
+    return list(dict.fromkeys(origins))
+
+
 def update_appearance(
-    organisation: Organisation, *, accent_colour: str | None, logo: bytes | None, remove_logo: bool
+    organisation: Organisation,
+    *,
+    accent_colour: str | None,
+    logo: bytes | None,
+    remove_logo: bool,
+    embed_origins: str = "",
 ) -> None:
-    """The look of the organisation's respondent pages."""
+    """The look of the organisation's respondent pages, and the sites that may embed them."""
+    organisation.embed_origins = check_embed_origins(embed_origins) or None
     organisation.accent_colour = check_accent_colour(accent_colour) if accent_colour else None
     if logo:
         organisation.logo_content_type = logo_content_type(logo)

@@ -7,6 +7,7 @@ Create Date: 2026-11-22 01:00:24.674019
 """
 from alembic import op
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 
 
 # revision identifiers, used by Alembic.
@@ -17,6 +18,9 @@ depends_on = None
 
 
 def upgrade():
+    with op.batch_alter_table('organisation', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('embed_origins', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=True))
+
     with op.batch_alter_table('collector', schema=None) as batch_op:
         batch_op.add_column(sa.Column('allow_repeat', sa.Boolean(), server_default=sa.false(), nullable=False))
         batch_op.add_column(sa.Column('is_test', sa.Boolean(), server_default=sa.false(), nullable=False))
@@ -30,6 +34,9 @@ def upgrade():
 
 
 def downgrade():
+    with op.batch_alter_table('organisation', schema=None) as batch_op:
+        batch_op.drop_column('embed_origins')
+
     with op.batch_alter_table('response', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('uq_response_resume_key_hash'), type_='unique')
         batch_op.drop_column('updated_at')

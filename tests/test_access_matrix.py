@@ -65,6 +65,7 @@ ROUTES: dict[str, Route] = {
     "member.settings": Route("org", ("owner",)),
     "member.collectors": Route("org", ("owner", "editor")),
     "member.collector_qr": Route("org", ("owner", "editor")),
+    "member.delete_test_responses": Route("org", ("owner",)),
     "advisor.surveys": Route("advisor"),
     "admin.index": Route("admin"),
     "admin.organisations": Route("admin"),

@@ -134,3 +134,26 @@ def test_an_embedding_address_that_is_not_https_is_refused(app, owner_client):
     response = client.post(url, data=settings_form(token, orgnr, embed_origins="javascript:alert(1)"))
     assert response.status_code == 400
     assert "is not a web address" in response.text
+
+
+def test_the_owner_deletes_test_responses_and_keeps_real_ones(app, owner_client):
+    from app.responses.models import Response
+
+    client, org_id, _ = owner_client
+    with app.app_context():
+        survey, revision, _ = factories.published_survey(db.session.get(Organisation, org_id))
+        factories.answer(revision, is_test=True)
+        factories.answer(revision, is_test=True)
+        factories.answer(revision)
+        db.session.commit()
+        survey_id = survey.id
+    links = f"/org/{org_id}/surveys/{survey_id}/links"
+    token = csrf_token(client.get(links).text)
+    reply = client.post(
+        f"/org/{org_id}/surveys/{survey_id}/test-responses/delete",
+        data={"csrf_token": token},
+        follow_redirects=True,
+    )
+    assert "2 test responses are deleted." in reply.text
+    with app.app_context():
+        assert [r.is_test for r in db.session.scalars(db.select(Response))] == [False]

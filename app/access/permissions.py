@@ -18,6 +18,7 @@ class Permission(enum.StrEnum):
     MANAGE_MEMBERS = "manage_members"
     MANAGE_SETTINGS = "manage_settings"
     MANAGE_API_TOKENS = "manage_api_tokens"
+    DELETE_TEST_RESPONSES = "delete_test_responses"
     # Across organisations (NPU staff)
     READ_SUBMITTED_DESIGNS = "read_submitted_designs"
     WORK_REVIEW_QUEUE = "work_review_queue"
@@ -43,6 +44,7 @@ ORG_ROLE_PERMISSIONS: dict[OrgRole, frozenset[Permission]] = {
             Permission.MANAGE_MEMBERS,
             Permission.MANAGE_SETTINGS,
             Permission.MANAGE_API_TOKENS,
+            Permission.DELETE_TEST_RESPONSES,
         }
     ),
     OrgRole.EDITOR: frozenset(_EDITOR),

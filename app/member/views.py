@@ -16,6 +16,7 @@ from app.organisations.forms import OrganisationProfileForm
 from app.organisations.services import OrganisationError
 from app.organisations.settings import update_appearance, update_profile
 from app.questionnaires.definition import iter_questions
+from app.responses import services as responses
 from app.surveys.collectors import (
     CollectorError,
     add_collector,
@@ -214,3 +215,13 @@ def collector_qr(org_id: int, collector_id: int, kind: str):
     reply = Response(qr_code(collector, kind), content_type=content_type)
     reply.headers["Content-Disposition"] = f'attachment; filename="qr-{collector.id}.{kind}"'
     return reply
+
+
+@bp.route("/org/<int:org_id>/surveys/<int:survey_id>/test-responses/delete", methods=["POST"])
+@org_permission(Permission.DELETE_TEST_RESPONSES)
+def delete_test_responses(org_id: int, survey_id: int):
+    survey = get_in_organisation(Survey, survey_id)
+    deleted = responses.delete_test_responses(survey.id)
+    db.session.commit()
+    flash(_("%(count)d test responses are deleted.", count=deleted), "info")
+    return redirect(url_for("member.collectors", org_id=org_id, survey_id=survey_id))

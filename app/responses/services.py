@@ -4,6 +4,8 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import delete
+
 from app.core.types import utcnow
 from app.extensions import db
 from app.jobs.services import record_job
@@ -55,3 +57,12 @@ def store_response(
     db.session.flush()
     record_job("refresh_response_summary", survey_id=revision.survey_id)
     return response
+
+
+def delete_test_responses(survey_id: int) -> int:
+    """Remove the answers given through test links; they never counted, and now they are gone."""
+    deleted = db.session.execute(
+        delete(Response).where(Response.survey_id == survey_id, Response.is_test.is_(True))
+    ).rowcount
+    record_job("refresh_response_summary", survey_id=survey_id)
+    return deleted

@@ -13,7 +13,7 @@ from enum import StrEnum
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import MultiDict
 
@@ -235,14 +235,8 @@ def start_response(
     collector: Collector, revision: SurveyRevision, language: str, submission_key: str
 ) -> tuple:
     """A new partial response, or the one this submission key already made (a re-sent first page).
-    Returns (response, resume key). A re-sent page gets a fresh key: the browser keeps the last reply."""
-    existing = db.session.scalar(select(Response).where(Response.submission_key == submission_key))
-    if existing is not None:
-        if existing.status != ResponseStatus.PARTIAL:
-            return existing, None
-        key = new_key()
-        existing.resume_key_hash = hash_key(key)
-        return existing, key
+    Returns (response, resume key, whether it is new). A re-sent page gets a fresh key: the browser
+    keeps the last reply."""
     key = new_key()
     response = Response(
         survey_id=revision.survey_id,
@@ -255,41 +249,51 @@ def start_response(
         submission_key=submission_key,
         resume_key_hash=hash_key(key),
     )
+    db.session.add(response)
     try:
-        with db.session.begin_nested():
-            db.session.add(response)
+        # The first write of the request: a duplicate key means this page was already received.
+        db.session.flush()
     except IntegrityError:
-        # The same page arrived twice at once; the other request made the response.
-        return start_response(collector, revision, language, submission_key)
-    return response, key
+        db.session.rollback()
+        existing = db.session.scalar(select(Response).where(Response.submission_key == submission_key))
+        if existing.status != ResponseStatus.PARTIAL:
+            return existing, None, False
+        existing.resume_key_hash = hash_key(key)
+        return existing, key, False
+    return response, key, True
 
 
-def save_page(response: Response, definition: dict, shown: Page, result: PageResult) -> None:
-    """Replace this page's stored answers by the new ones (back and forward never duplicate)."""
-    codes = set()
-    for item in shown.questions:
-        question = item.question
-        codes |= {row["code"] for row in question.get("rows", [])} or {question["code"]}
-    db.session.execute(
-        delete(Answer).where(Answer.response_id == response.id, Answer.question_code.in_(codes))
-    )
+def save_page(response: Response, shown: Page, result: PageResult, fresh: bool = False) -> None:
+    """Replace this page's stored answers by the new ones (back and forward never duplicate).
+    A `fresh` response has no answers yet, so there is nothing to replace."""
+    if not fresh:
+        codes = set()
+        for item in shown.questions:
+            question = item.question
+            codes |= {row["code"] for row in question.get("rows", [])} or {question["code"]}
+        db.session.execute(
+            delete(Answer).where(Answer.response_id == response.id, Answer.question_code.in_(codes))
+        )
     rows: list[AnswerValue] = []
     for item in shown.questions:
         value = result.values.get(item.question["code"])
         if value is not None:
             rows += TYPES[item.question["type"]].to_answers(item.question, value)
-    db.session.add_all(
-        Answer(
-            response_id=response.id,
-            question_code=row.question_code,
-            option_code=row.option_code,
-            number_value=row.number_value,
-            text_value=row.text_value,
+    if rows:
+        db.session.execute(
+            insert(Answer),
+            [
+                {
+                    "response_id": response.id,
+                    "question_code": row.question_code,
+                    "option_code": row.option_code,
+                    "number_value": row.number_value,
+                    "text_value": row.text_value,
+                }
+                for row in rows
+            ],
         )
-        for row in rows
-    )
     response.updated_at = utcnow()
-    db.session.flush()
     db.session.expire(response, ["answers"])
 
 

@@ -121,13 +121,13 @@ def answer(token: str):
         values = {**given, **_posted_values(shown)}
         return _render_page(collector, definition, shown, values, result.errors), 400
 
-    new_key = None
+    new_key, created = None, False
     if response is None:
         submission_key = request.form.get("submission_key") or flow.new_key()
-        response, new_key = flow.start_response(collector, revision, language, submission_key[:64])
+        response, new_key, created = flow.start_response(collector, revision, language, submission_key[:64])
         if response.status != ResponseStatus.PARTIAL:
             return redirect(url_for("answer.thanks", token=token))
-    flow.save_page(response, definition, shown, result)
+    flow.save_page(response, shown, result, fresh=created)
     given = {**given, **result.values}
     if result.screened_out_by is not None:
         flow.finish(response, ResponseStatus.SCREENED_OUT)

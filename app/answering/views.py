@@ -204,34 +204,31 @@ def _render_page(collector, definition, shown, values, errors, notice=None):
     return reply
 
 
-@bp.route("/<token>/thanks")
-@public
-def thanks(token: str):
+def _survey_page(token: str, template: str, **context):
+    """A page about the survey (not a question page), in the respondent's language."""
     collector = _collector_or_404(token)
     definition = flow.published_revision(collector).definition
     _choose_language(definition)
+    return render_template(template, collector=collector, definition=definition, **context)
+
+
+@bp.route("/<token>/thanks")
+@public
+def thanks(token: str):
     message = session.pop("screen_out_message", None)
-    return render_template(
-        "respondent/thanks.html", collector=collector, definition=definition, screen_out_message=message
-    )
+    return _survey_page(token, "respondent/thanks.html", screen_out_message=message)
 
 
 @bp.route("/<token>/privacy")
 @public
 def privacy(token: str):
-    collector = _collector_or_404(token)
-    definition = flow.published_revision(collector).definition
-    _choose_language(definition)
-    return render_template("respondent/privacy.html", collector=collector, definition=definition)
+    return _survey_page(token, "respondent/privacy.html")
 
 
 @bp.route("/<token>/accessibility")
 @public
 def accessibility(token: str):
-    collector = _collector_or_404(token)
-    definition = flow.published_revision(collector).definition
-    _choose_language(definition)
-    return render_template("respondent/accessibility.html", collector=collector, definition=definition)
+    return _survey_page(token, "respondent/accessibility.html")
 
 
 @bp.route("/<token>/theme.css")

@@ -15,6 +15,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 from werkzeug.datastructures import MultiDict
 
 from app.answering.question_types import TYPES, AnswerError
@@ -25,7 +26,7 @@ from app.questionnaires.conditions import condition_holds
 from app.questionnaires.definition import options_of
 from app.responses.models import Answer, Response, ResponseStatus
 from app.responses.services import AnswerValue
-from app.surveys.models import Collector, SurveyRevision
+from app.surveys.models import Collector, Survey, SurveyRevision
 
 RESUME_DAYS = 7
 PARTIAL_RETENTION_DAYS = 30
@@ -39,7 +40,12 @@ class CollectorState(StrEnum):
 
 
 def collector_by_token(token: str) -> Collector | None:
-    return db.session.scalar(select(Collector).where(Collector.token == token))
+    """The link, with its survey and organisation loaded in the same query (every page needs them)."""
+    return db.session.scalar(
+        select(Collector)
+        .options(joinedload(Collector.survey).joinedload(Survey.organisation))
+        .where(Collector.token == token)
+    )
 
 
 def collector_state(collector: Collector) -> CollectorState:

@@ -37,6 +37,7 @@ def _collector_or_404(token: str):
     collector = flow.collector_by_token(token)
     if collector is None:
         abort(404)
+    g.embed_origins = collector.survey.organisation.embed_origins
     return collector
 
 
@@ -175,8 +176,7 @@ def _remember(reply, cookie_name: str, key: str | None):
 @bp.after_request
 def allow_embedding_on_listed_sites(reply):
     """Survey pages may be framed by the organisation's own sites, and by no other."""
-    collector = flow.collector_by_token(request.view_args.get("token", "")) if request.view_args else None
-    origins = collector.survey.organisation.embed_origins if collector else None
+    origins = g.get("embed_origins")
     if origins:
         reply.headers["Content-Security-Policy"] = content_security_policy(" ".join(["'self'", *origins]))
         reply.headers.pop("X-Frame-Options", None)

@@ -48,7 +48,8 @@ def home():
 
 @bp.before_request
 def remember_organisation_in_use():
-    if g.get("organisation") is not None:
+    # Written only on a change, so that browsing within one organisation does not rewrite the cookie.
+    if g.get("organisation") is not None and session.get("org_id") != g.organisation.id:
         session["org_id"] = g.organisation.id
 
 

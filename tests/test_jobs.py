@@ -88,7 +88,7 @@ def test_a_stale_run_never_overwrites_a_newer_summary(app_context):
 
 def test_a_failing_job_is_retried_after_a_backoff_then_succeeds(app_context, flaky_task):
     FAILURES["left"] = 1
-    job = record_job(flaky_task, survey_id=1)
+    job = db.session.get(PendingJob, record_job(flaky_task, survey_id=1))
     db.session.commit()
     with pytest.raises(RuntimeError):
         execute_pending_job(job.id)
@@ -108,7 +108,7 @@ def test_a_failing_job_is_retried_after_a_backoff_then_succeeds(app_context, fla
 
 def test_a_job_that_keeps_failing_ends_as_failed(app_context, flaky_task):
     FAILURES["left"] = 5
-    job = record_job(flaky_task, survey_id=1)
+    job = db.session.get(PendingJob, record_job(flaky_task, survey_id=1))
     db.session.commit()
     for _ in range(2):
         with pytest.raises(RuntimeError):
@@ -130,7 +130,7 @@ def test_a_job_claimed_by_another_runner_is_not_run_twice(app_context):
 
 
 def test_a_job_whose_runner_died_goes_back_to_pending(app_context):
-    job = record_job("refresh_response_summary", survey_id=1)
+    job = db.session.get(PendingJob, record_job("refresh_response_summary", survey_id=1))
     db.session.commit()
     job.state = JobState.RUNNING
     job.started_at = utcnow() - timedelta(hours=1)

@@ -30,7 +30,8 @@ def _expired() -> bool:
 
 
 def check_session_lifetime():
-    if not current_user.is_authenticated:
+    # Without a login in the session there is nothing to expire, and no user needs loading.
+    if "_user_id" not in session or not current_user.is_authenticated:
         return None
     if _expired():
         language = session.get("lang")

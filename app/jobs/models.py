@@ -18,6 +18,8 @@ class JobState(enum.StrEnum):
 
 
 WAITING_STATES = (JobState.PENDING.value, JobState.QUEUED.value)
+# The partial unique index's predicate, written out literally: an upsert names it to find the index.
+WAITING_PREDICATE = "state IN ('pending', 'queued')"
 
 
 class PendingJob(db.Model):
@@ -30,8 +32,8 @@ class PendingJob(db.Model):
             "uq_pending_job_waiting_key",
             "coalesce_key",
             unique=True,
-            sqlite_where=db.text("state IN ('pending', 'queued')"),
-            postgresql_where=db.text("state IN ('pending', 'queued')"),
+            sqlite_where=db.text(WAITING_PREDICATE),
+            postgresql_where=db.text(WAITING_PREDICATE),
         ),
         Index("ix_pending_job_state", "state"),
     )

@@ -9,12 +9,12 @@ import importlib
 import logging
 from datetime import timedelta
 
-from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select, text, update
 
+from app.core.sql import upsert_insert
 from app.core.types import utcnow
 from app.extensions import db
-from app.jobs.models import WAITING_STATES, JobState, PendingJob
+from app.jobs.models import WAITING_PREDICATE, WAITING_STATES, JobState, PendingJob
 from app.jobs.tasks import RETRY_BACKOFF_SECONDS, TASKS
 
 log = logging.getLogger(__name__)
@@ -22,29 +22,24 @@ log = logging.getLogger(__name__)
 NEW_JOBS_KEY = "grunnskjema_new_pending_jobs"
 
 
-def record_job(task: str, coalesce_key: str | None = None, **args) -> PendingJob:
-    """Record work to do after the current transaction commits; identical waiting work is coalesced."""
+def record_job(task: str, coalesce_key: str | None = None, **args) -> int | None:
+    """Record work to do after the current transaction commits. Returns the new job's id, or None
+    when identical work is already waiting (a burst of causes yields one job)."""
     if task not in TASKS:
         raise KeyError(f"unknown background task {task!r}")
     key = coalesce_key or f"{task}:" + ",".join(f"{k}={args[k]}" for k in sorted(args))
-    existing = _waiting_job(key)
-    if existing is not None:
-        return existing
-    job = PendingJob(task=task, args=args, coalesce_key=key, state=JobState.PENDING, created_at=utcnow())
-    try:
-        with db.session.begin_nested():
-            db.session.add(job)
-    except IntegrityError:
-        # A concurrent transaction recorded the same work first.
-        return _waiting_job(key)
-    db.session.info.setdefault(NEW_JOBS_KEY, []).append(job.id)
-    return job
-
-
-def _waiting_job(key: str) -> PendingJob | None:
-    return db.session.scalar(
-        select(PendingJob).where(PendingJob.coalesce_key == key, PendingJob.state.in_(WAITING_STATES))
+    # One statement whether or not the work is already waiting: this runs in every submission.
+    job_id = db.session.scalar(
+        upsert_insert(PendingJob)
+        .values(
+            task=task, args=args, coalesce_key=key, state=JobState.PENDING, attempts=0, created_at=utcnow()
+        )
+        .on_conflict_do_nothing(index_elements=[PendingJob.coalesce_key], index_where=text(WAITING_PREDICATE))
+        .returning(PendingJob.id)
     )
+    if job_id is not None:
+        db.session.info.setdefault(NEW_JOBS_KEY, []).append(job_id)
+    return job_id
 
 
 def claim(job_id: int) -> bool:

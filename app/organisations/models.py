@@ -34,7 +34,8 @@ class Organisation(db.Model):
     )
     # Shown on respondent pages; the colour is checked for contrast when it is set.
     accent_colour: Mapped[str | None] = mapped_column(String(7))
-    logo: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # Deferred: every survey page loads the organisation, only the logo's own URL needs the bytes.
+    logo: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     logo_content_type: Mapped[str | None] = mapped_column(String(32))
     # Origins (https://host) allowed to embed the organisation's survey pages in a frame.
     embed_origins: Mapped[list | None] = mapped_column(JSONDocument)

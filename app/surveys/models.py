@@ -1,8 +1,19 @@
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, UniqueConstraint, event, false, inspect
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import (
+    Boolean,
+    Date,
+    ForeignKey,
+    Integer,
+    String,
+    UniqueConstraint,
+    event,
+    false,
+    inspect,
+    select,
+)
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from app.core.enums import string_enum
 from app.core.types import JSONDocument, UTCDateTime, utcnow
@@ -89,5 +100,15 @@ class Collector(db.Model):
     # Responses through a test link never count in results or benchmarks.
     is_test: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # New respondents answer the newest published revision; deferred, loaded where answering needs it.
+    published_revision_id: Mapped[int | None] = column_property(
+        select(SurveyRevision.id)
+        .where(SurveyRevision.survey_id == survey_id, SurveyRevision.published_at.is_not(None))
+        .order_by(SurveyRevision.number.desc())
+        .limit(1)
+        .correlate_except(SurveyRevision)
+        .scalar_subquery(),
+        deferred=True,
+    )
 
     survey = relationship("Survey", back_populates="collectors")

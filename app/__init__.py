@@ -36,6 +36,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         count = app.config["TRUSTED_PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
+    _register_template_filters(app)
     _register_blueprints(app)
     _register_commands(app)
     _register_error_pages(app)
@@ -61,6 +62,17 @@ def _configure_sqlite(app: Flask) -> None:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.close()
+
+
+def _register_template_filters(app: Flask) -> None:
+    """Markdown in texts members write: `md` inline, `md_block` with paragraphs and lists, `md_text` bare."""
+    from functools import partial
+
+    from app.core.markdown import markdown_to_text, render_markdown
+
+    app.jinja_env.filters.update(
+        md=render_markdown, md_block=partial(render_markdown, block=True), md_text=markdown_to_text
+    )
 
 
 def _register_blueprints(app: Flask) -> None:

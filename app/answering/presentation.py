@@ -4,6 +4,7 @@ from flask import Blueprint
 from flask_babel import gettext as _
 
 from app.answering.question_types import label
+from app.core.markdown import markdown_to_text
 from app.questionnaires.definition import iter_questions, options_of
 from app.reference.services import current_items
 
@@ -39,8 +40,8 @@ def condition_text(condition: dict, definition: dict) -> str:
         if option is not None:
             return _(
                 "If you answered “%(answer)s” to “%(question)s”:",
-                answer=label(option["label"]),
-                question=label(target["text"]),
+                answer=markdown_to_text(label(option["label"])),
+                question=markdown_to_text(label(target["text"])),
             )
     return _("If it applies to you:")
 

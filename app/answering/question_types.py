@@ -8,6 +8,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
+from app.core.markdown import markdown_to_text
 from app.questionnaires.definition import options_of
 from app.reference.services import reference_codes
 from app.responses.services import AnswerValue
@@ -76,7 +77,7 @@ class MultipleChoice(QuestionType):
             raise AnswerError(
                 _(
                     "This answer cannot be combined with others: %(option)s",
-                    option=label(options[exclusive[0]]["label"]),
+                    option=markdown_to_text(label(options[exclusive[0]]["label"])),
                 )
             )
         maximum = question.get("max_selections")

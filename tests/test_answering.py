@@ -426,6 +426,42 @@ def test_back_shows_the_saved_answers_and_going_forward_again_replaces_them(app,
     assert len(stored_responses(app)) == 1
 
 
+def test_back_keeps_what_was_given_on_the_page_without_checking_it(app, client, link):
+    respondent = Respondent(client, link)
+    respondent.walk(PAGE_1)
+    reply = respondent.send({**PAGE_2, "overall": "", "visits_12m": "mange"}, action="back")
+
+    assert reply.status_code == 200
+    assert page_number(respondent.page) == 1
+    assert error_summary(respondent.page) == {}
+    respondent.send(PAGE_1)
+    assert page_number(respondent.page) == 2
+    shown = checked(respondent.page)
+    assert {("came_with", "partner"), ("came_with", "other"), ("recommend", "9")} <= shown
+    assert not [value for name, value in shown if name == "overall"], "a required answer left out stays out"
+    assert field_value(respondent.page, "came_with_other") == "Naboen"
+    assert field_value(respondent.page, "visits_12m") == "", "an answer that does not fit is not kept"
+    assert error_summary(respondent.page) == {}
+
+
+def test_back_keeps_the_stored_answer_of_a_question_answered_wrongly(app, client, link):
+    respondent = Respondent(client, link)
+    respondent.walk(PAGE_1, PAGE_2)
+    respondent.send(action="back")
+    respondent.send(
+        {**PAGE_2, "overall": "5", "visits_12m": "mange", "came_with": ["friends"]}, action="back"
+    )
+    assert page_number(respondent.page) == 1
+
+    respondent.send(PAGE_1)
+    assert page_number(respondent.page) == 2
+    shown = checked(respondent.page)
+    assert {("overall", "5"), ("came_with", "friends")} <= shown
+    assert ("came_with", "partner") not in shown
+    assert field_value(respondent.page, "visits_12m") == "3"
+    assert len(stored_responses(app)) == 1
+
+
 def test_a_new_browser_with_the_resume_cookie_continues_where_the_first_left_off(app, client, link):
     Respondent(client, link).walk(PAGE_1)
     cookie = client.get_cookie(link.resume_cookie, path=link.url)

@@ -303,6 +303,13 @@ def save_page(response: Response, shown: Page, result: PageResult, fresh: bool =
     db.session.expire(response, ["answers"])
 
 
+def save_valid_answers(response: Response, shown: Page, result: PageResult) -> None:
+    """Going back keeps what was given on the page without checking it: valid answers are saved, and
+    a question left unanswered or answered wrongly keeps what was stored for it."""
+    checked = [item for item in shown.questions if item.question["code"] not in result.errors]
+    save_page(response, Page(shown.index, shown.section, checked), result)
+
+
 def finish(response: Response, status: ResponseStatus) -> None:
     """Complete (or screen out) a response; the follow-up work is recorded in the same transaction."""
     if response.status != ResponseStatus.PARTIAL:

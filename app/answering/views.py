@@ -109,15 +109,18 @@ def answer(token: str):
         return _render_page(collector, definition, shown, values, {}, notice=notice), 400
     if not valid_index:
         abort(400)
-    if request.form.get("action") == "back" and index > 0:
-        previous = max((i for i in range(index) if flow.page(definition, i, given).questions), default=0)
-        return redirect(url_for("answer.answer", token=token, page=previous))
     if current_app.config["SUBMISSION_RATE_LIMIT"] and not rate_limit.hit(
         SUBMISSIONS_PER_CLIENT, _client_subject()
     ):
         return render_template("respondent/too_many.html", collector=collector, definition=definition), 429
 
     result = flow.read_page(definition, shown, given, request.form)
+    if request.form.get("action") == "back" and index > 0:
+        if response is not None:
+            flow.save_valid_answers(response, shown, result)
+            db.session.commit()
+        previous = max((i for i in range(index) if flow.page(definition, i, given).questions), default=0)
+        return redirect(url_for("answer.answer", token=token, page=previous))
     if result.errors:
         values = {**given, **_posted_values(shown)}
         return _render_page(collector, definition, shown, values, result.errors), 400

@@ -1,6 +1,7 @@
 """Every model, imported in one place so that Alembic and the test fixtures see the whole schema."""
 
 from app.accounts.models import Invitation, Membership, User
+from app.answering.models import OptIn
 from app.demo.models import DemoSeed
 from app.jobs.models import PendingJob
 from app.mail.models import OutgoingMail
@@ -18,6 +19,7 @@ __all__ = [
     "Invitation",
     "OutgoingMail",
     "Membership",
+    "OptIn",
     "Organisation",
     "PendingJob",
     "QuestionnaireVersion",

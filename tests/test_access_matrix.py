@@ -49,6 +49,7 @@ ROUTES: dict[str, Route] = {
     "answer.accessibility": Route("public"),
     "answer.theme": Route("public"),
     "answer.logo": Route("public"),
+    "answer.opt_in": Route("public"),
     "accounts.logout": Route("account"),
     "accounts.account": Route("account"),
     "accounts.change_password": Route("account"),
@@ -66,6 +67,9 @@ ROUTES: dict[str, Route] = {
     "member.collectors": Route("org", ("owner", "editor")),
     "member.collector_qr": Route("org", ("owner", "editor")),
     "member.delete_test_responses": Route("org", ("owner",)),
+    "member.opt_in_lists": Route("org", ("owner", "editor")),
+    "member.opt_in_csv": Route("org", ("owner", "editor")),
+    "member.delete_opt_in_list": Route("org", ("owner", "editor")),
     "advisor.surveys": Route("advisor"),
     "admin.index": Route("admin"),
     "admin.organisations": Route("admin"),
@@ -185,7 +189,9 @@ def test_every_view_declares_an_access_rule(app):
 def expected_foreign_status(route: Route, role: str, endpoint: str, survey_readable: bool) -> set[int]:
     """What a user of organisation A (or NPU staff) gets on organisation B's URL."""
     if route.scope == "public":
-        return {200, 302, 400, 404, 405, 410}
+        # A sign-up from a browser that has not just answered the survey is refused.
+        refused = {403} if endpoint == "answer.opt_in" else set()
+        return {200, 302, 400, 404, 405, 410} | refused
     if role == "anonymous":
         return {302}
     if route.scope == "account":

@@ -109,7 +109,11 @@ def world(app) -> World:
             "token": "invitation-token",
             "filename": "app.css",
         }
-        tokens = {"accounts.reset_password": password_reset_token(viewer), "answer.answer": collector.token}
+        tokens = {
+            "accounts.reset_password": password_reset_token(viewer),
+            "answer.answer": collector.token,
+            "answer.opt_in": collector.token,
+        }
         return World(Person(boss.email, secret), Person(viewer.email), Person(attacker.email), values, tokens)
 
 

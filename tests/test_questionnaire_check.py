@@ -113,6 +113,14 @@ SECOND_SECTION = """\
       - {code: more_comment, type: long_text, text: {nb: Mer å si}}
 """
 
+OPT_INS = """\
+opt_ins:
+  - code: newsletter
+    kind: newsletter
+    text: {nb: Send meg nyhetsbrevet, nn: Send meg nyheitsbrevet, en: Send me the newsletter}
+  - {code: prize_draw, kind: prize_draw, text: {nb: Trekning, nn: Trekning, en: Prize draw}}
+"""
+
 TRILINGUAL = """\
 - code: visited
   type: single_choice
@@ -166,6 +174,13 @@ CONDITION = 'show_if: {question: visited, equals: "yes"}'
         pytest.param(definition(kind="bank_module", tail="topic: visits\n"), id="bank module"),
         pytest.param(definition(kind="survey", tail='base_version: "2026.1"\n'), id="survey"),
         pytest.param(definition(VISITED + "  locked: true\n"), id="locked question in a base"),
+        pytest.param(definition(tail=OPT_INS), id="opt-ins in a base"),
+        pytest.param(
+            definition(kind="survey", tail='base_version: "2026.1"\n' + OPT_INS), id="opt-ins in a survey"
+        ),
+        pytest.param(
+            definition(TRILINGUAL, languages="[nb, nn, en]", tail=OPT_INS), id="opt-ins in three languages"
+        ),
     ],
 )
 def test_minimal_definitions_are_valid(text):
@@ -689,6 +704,72 @@ def test_rating_scale_rules(edits, line, message):
 def test_a_rating_may_label_every_point():
     labels = "{1: {nb: a}, 2: {nb: b}, 3: {nb: c}, 4: {nb: d}, 5: {nb: e}}"
     assert check_text(definition(SATISFACTION.replace("{1: {nb: Lite}, 5: {nb: Svært}}", labels))).ok
+
+
+# The opt-ins start on line 16, right after the one question: the first on 17, the second on 20.
+@pytest.mark.parametrize(
+    ("edits", "line", "message"),
+    [
+        pytest.param(
+            {"{code: prize_draw,": "{code: newsletter,"},
+            20,
+            "opt_ins[1]: duplicate opt-in code 'newsletter' (first used on line 17)",
+            id="duplicate code",
+        ),
+        pytest.param(
+            {"code: newsletter": "code: Newsletter"},
+            17,
+            f"opt_ins[0].code: invalid code 'Newsletter': {INVALID_CODE}",
+            id="invalid code",
+        ),
+        pytest.param(
+            {"kind: newsletter": "kind: lottery"},
+            18,
+            "opt_ins[0].kind: unknown opt-in kind 'lottery' (use newsletter, prize_draw)",
+            id="unknown kind",
+        ),
+        pytest.param(
+            {"kind: newsletter": ""},
+            17,
+            "opt_ins[0]: missing required key 'kind'",
+            id="missing kind",
+        ),
+        pytest.param(
+            {"text: {nb: Send meg nyhetsbrevet, nn: Send meg nyheitsbrevet, en: Send me the newsletter}": ""},
+            17,
+            "opt_ins[0]: missing required key 'text'",
+            id="missing text",
+        ),
+        pytest.param(
+            {"text: {nb: Send meg nyhetsbrevet,": "text: {"},
+            19,
+            "opt_ins[0].text: missing nb text",
+            id="text without nb",
+        ),
+        pytest.param(
+            {"text: {nb: Trekning, nn: Trekning, en: Prize draw}}": "text: {nb: Trekning}, prize: tickets}"},
+            20,
+            "opt_ins[1]: unknown key 'prize'",
+            id="unknown key",
+        ),
+    ],
+)
+def test_opt_in_errors(edits, line, message):
+    assert problems(definition(tail=OPT_INS), edits) == [Problem(line, message)]
+
+
+def test_an_opt_in_text_must_exist_in_every_offered_language():
+    valid = definition(TRILINGUAL, languages="[nb, nn, en]", tail=OPT_INS)
+    assert problems(valid, {", en: Send me the newsletter": ""}) == [
+        Problem(19, "opt_ins[0].text: missing en text (the definition offers en)")
+    ]
+
+
+def test_a_bank_module_cannot_offer_opt_ins():
+    valid = definition(kind="bank_module", tail="topic: visits\n")
+    assert problems(valid, {"topic: visits\n": "topic: visits\n" + OPT_INS}) == [
+        Problem(18, "opt_ins: only a base questionnaire or a survey can offer opt-ins")
+    ]
 
 
 def test_unknown_reference_list():

@@ -19,6 +19,7 @@ class Permission(enum.StrEnum):
     MANAGE_SETTINGS = "manage_settings"
     MANAGE_API_TOKENS = "manage_api_tokens"
     DELETE_TEST_RESPONSES = "delete_test_responses"
+    MANAGE_OPT_INS = "manage_opt_ins"
     # Across organisations (NPU staff)
     READ_SUBMITTED_DESIGNS = "read_submitted_designs"
     WORK_REVIEW_QUEUE = "work_review_queue"
@@ -34,6 +35,7 @@ _EDITOR = {
     Permission.SUBMIT_FOR_REVIEW,
     Permission.PUBLISH_SURVEYS,
     Permission.EXPORT_RESULTS,
+    Permission.MANAGE_OPT_INS,
 }
 
 ORG_ROLE_PERMISSIONS: dict[OrgRole, frozenset[Permission]] = {

@@ -1,6 +1,7 @@
 """Public answering pages: `/s/<token>`. No login, no IP address or device data stored."""
 
 import hashlib
+from dataclasses import replace
 
 from flask import (
     Blueprint,
@@ -19,7 +20,7 @@ from flask_wtf.csrf import generate_csrf, validate_csrf
 from wtforms.validators import ValidationError
 
 from app.access.policy import public
-from app.answering import flow, presentation
+from app.answering import flow, opt_ins, presentation
 from app.answering.question_types import label
 from app.core import rate_limit
 from app.extensions import csrf, db
@@ -31,6 +32,10 @@ presentation.init_blueprint(bp)
 
 RESUME_COOKIE = "gs_resume_{collector_id}"
 SUBMISSIONS_PER_CLIENT = rate_limit.Limit("survey-submit", max_hits=60, window_seconds=60)
+OPT_INS_PER_CLIENT = rate_limit.Limit("survey-opt-in", max_hits=30, window_seconds=60)
+# This browser has just completed the survey of this link (its id): it may sign up for opt-ins.
+# Which response it gave is not kept, so a sign-up cannot be tied to the answers.
+COMPLETED_COLLECTOR = "completed_collector"
 
 
 def _collector_or_404(token: str):
@@ -137,11 +142,13 @@ def answer(token: str):
         flow.finish(response, ResponseStatus.SCREENED_OUT)
         db.session.commit()
         session["screen_out_message"] = label(result.screened_out_by["screen_out"], language)
+        session.pop(COMPLETED_COLLECTOR, None)  # a tablet's previous respondent may have left it
         return _remember(redirect(url_for("answer.thanks", token=token)), cookie_name, new_key)
     following = flow.next_page_index(definition, index, given)
     if following is None:
         flow.finish(response, ResponseStatus.COMPLETE)
         db.session.commit()
+        session[COMPLETED_COLLECTOR] = collector.id
         return _remember(redirect(url_for("answer.thanks", token=token)), cookie_name, new_key)
     response.next_section = max(response.next_section, following)
     db.session.commit()
@@ -218,8 +225,67 @@ def _survey_page(token: str, template: str, **context):
 @bp.route("/<token>/thanks")
 @public
 def thanks(token: str):
-    message = session.pop("screen_out_message", None)
-    return _survey_page(token, "respondent/thanks.html", screen_out_message=message)
+    collector = _collector_or_404(token)
+    definition = flow.published_revision(collector).definition
+    _choose_language(definition)
+    return _thanks_page(collector, definition, opt_in_saved=session.pop("opt_in_saved", False))
+
+
+def _thanks_page(collector, definition, form=None, notice=None, opt_in_saved=False):
+    """The thank-you page; a browser that has just completed the survey is offered its opt-ins."""
+    return render_template(
+        "respondent/thanks.html",
+        collector=collector,
+        definition=definition,
+        screen_out_message=session.pop("screen_out_message", None),
+        opt_ins=opt_ins.offered(definition) if _may_opt_in(collector) else [],
+        form=form or opt_ins.OptInForm(),
+        notice=notice,
+        opt_in_saved=opt_in_saved,
+    )
+
+
+def _may_opt_in(collector) -> bool:
+    return session.get(COMPLETED_COLLECTOR) == collector.id
+
+
+def _csrf_token_valid() -> bool:
+    try:
+        validate_csrf(request.form.get("csrf_token"))
+    except ValidationError:
+        return False
+    return True
+
+
+@bp.route("/<token>/opt-in", methods=["POST"])
+@public
+@csrf.exempt
+def opt_in(token: str):
+    collector = _collector_or_404(token)
+    token_valid = _csrf_token_valid()
+    if not token_valid and not _may_opt_in(collector):
+        abort(400)  # as any form sent without a valid token
+    definition = flow.published_revision(collector).definition
+    _choose_language(definition)
+    form = opt_ins.read_form(definition, request.form)
+    if not token_valid:
+        # As on the question pages, an expired token must not cost the respondent what they typed.
+        notice = _("The page was open for a long time. Check the form and send it again.")
+        return _thanks_page(collector, definition, replace(form, errors={}), notice), 400
+    if not _may_opt_in(collector) or not opt_ins.offered(definition):
+        page = render_template("respondent/opt_in_refused.html", collector=collector, definition=definition)
+        return page, 403
+    if current_app.config["SUBMISSION_RATE_LIMIT"] and not rate_limit.hit(
+        OPT_INS_PER_CLIENT, _client_subject()
+    ):
+        return render_template("respondent/too_many.html", collector=collector, definition=definition), 429
+    if form.errors:
+        return _thanks_page(collector, definition, form), 400
+    opt_ins.store(collector.survey_id, form.chosen, form.address)
+    db.session.commit()
+    session.pop(COMPLETED_COLLECTOR)  # one sign-up per completed survey
+    session["opt_in_saved"] = True
+    return redirect(url_for("answer.thanks", token=token))
 
 
 @bp.route("/<token>/privacy")

@@ -20,6 +20,11 @@ SURVEY_STATUS_NAMES = {
     "archived": _l("Archived"),
 }
 
+OPT_IN_KIND_NAMES = {
+    "newsletter": _l("Newsletter"),
+    "prize_draw": _l("Prize draw"),
+}
+
 ERROR_TITLES = {
     400: _l("The request could not be understood"),
     403: _l("You do not have access to this page"),

@@ -1,6 +1,6 @@
 """The member area: one organisation at a time, named in the URL (`/org/<org_id>/...`)."""
 
-from flask import Blueprint, Response, abort, flash, g, redirect, render_template, session, url_for
+from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -10,7 +10,9 @@ from app.accounts import invitations
 from app.accounts.forms import InviteForm, RoleForm
 from app.accounts.models import Invitation, Membership, OrgRole
 from app.accounts.services import memberships_of
+from app.answering import opt_ins
 from app.core.forms import attach_error
+from app.core.labels import OPT_IN_KIND_NAMES
 from app.extensions import db
 from app.organisations.forms import OrganisationProfileForm
 from app.organisations.services import OrganisationError
@@ -226,3 +228,31 @@ def delete_test_responses(org_id: int, survey_id: int):
     db.session.commit()
     flash(_("%(count)d test responses are deleted.", count=deleted), "info")
     return redirect(url_for("member.collectors", org_id=org_id, survey_id=survey_id))
+
+
+@bp.route("/org/<int:org_id>/surveys/<int:survey_id>/opt-ins")
+@org_permission(Permission.MANAGE_OPT_INS)
+def opt_in_lists(org_id: int, survey_id: int):
+    survey = get_in_organisation(Survey, survey_id)
+    return render_template(
+        "member/opt_ins.html", survey=survey, lists=opt_ins.lists(survey), kind_names=OPT_IN_KIND_NAMES
+    )
+
+
+@bp.route("/org/<int:org_id>/surveys/<int:survey_id>/opt-ins.csv")
+@org_permission(Permission.MANAGE_OPT_INS)
+def opt_in_csv(org_id: int, survey_id: int):
+    survey = get_in_organisation(Survey, survey_id)
+    reply = Response(opt_ins.csv_export(survey), content_type="text/csv; charset=utf-8")
+    reply.headers["Content-Disposition"] = f'attachment; filename="opt-ins-{survey.id}.csv"'
+    return reply
+
+
+@bp.route("/org/<int:org_id>/surveys/<int:survey_id>/opt-ins/delete", methods=["POST"])
+@org_permission(Permission.MANAGE_OPT_INS)
+def delete_opt_in_list(org_id: int, survey_id: int):
+    survey = get_in_organisation(Survey, survey_id)
+    deleted = opt_ins.delete_list(survey.id, request.form.get("code", ""))
+    db.session.commit()
+    flash(_("E-mail addresses deleted: %(count)d.", count=deleted), "info")
+    return redirect(url_for("member.opt_in_lists", org_id=org_id, survey_id=survey_id))

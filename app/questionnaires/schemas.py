@@ -16,6 +16,7 @@ KINDS = ("base", "bank_module", "survey")
 REFERENCE_LISTS = ("fylke", "country", "sector", "size_band")
 CHOICE_TYPES = ("single_choice", "multiple_choice", "matrix")
 NUMERIC_TYPES = ("rating", "nps", "slider", "number")
+OPT_IN_KINDS = ("newsletter", "prize_draw")
 
 
 class Code(fields.String):
@@ -287,6 +288,17 @@ class ChangelogEntrySchema(StrictSchema):
     text = Text(required=True)
 
 
+class OptInSchema(StrictSchema):
+    """A box offered on the thank-you page; the e-mail given for it is stored apart from the answers."""
+
+    code = Code(required=True)
+    kind = fields.String(
+        required=True,
+        validate=validate.OneOf(OPT_IN_KINDS, error="unknown opt-in kind '{input}' (use {choices})"),
+    )
+    text = Text(required=True)
+
+
 class DefinitionSchema(StrictSchema):
     kind = fields.String(
         required=True, validate=validate.OneOf(KINDS, error="unknown kind '{input}' (use {choices})")
@@ -310,6 +322,7 @@ class DefinitionSchema(StrictSchema):
     changelog = fields.List(fields.Nested(ChangelogEntrySchema))
     option_lists = fields.Dict(keys=Code(), values=fields.List(fields.Nested(OptionSchema)))
     sections = fields.List(fields.Nested(SectionSchema), required=True, validate=at_least(1, "section"))
+    opt_ins = fields.List(fields.Nested(OptInSchema))
 
     @validates_schema
     def check_kind_fields(self, data, **kwargs):

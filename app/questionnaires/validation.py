@@ -104,7 +104,7 @@ def _where(path: tuple) -> str:
 
 
 class DefinitionRules:
-    """Rules that need the whole definition: unique codes, option lists, conditions, languages."""
+    """Rules that need the whole definition: unique codes, option lists, conditions, opt-ins, languages."""
 
     def __init__(self, definition: dict, document: SourceDocument):
         self.definition = definition
@@ -117,6 +117,7 @@ class DefinitionRules:
     def check(self) -> list[Problem]:
         self._check_option_lists()
         self._check_sections_and_questions()
+        self._check_opt_ins()
         self._check_languages(self.definition, ())
         return self.problems
 
@@ -175,6 +176,21 @@ class DefinitionRules:
             for row in question.get("rows", []):
                 # A matrix row is answered like a single choice among the matrix's options.
                 earlier[row["code"]] = dict(question, code=row["code"], type="single_choice")
+
+    def _check_opt_ins(self) -> None:
+        if "opt_ins" not in self.definition:
+            return
+        if self.definition["kind"] == "bank_module":
+            # A module is added to surveys; what a survey offers after the answers is the survey's choice.
+            self.problem(("opt_ins",), "only a base questionnaire or a survey can offer opt-ins")
+        seen: dict[str, int] = {}
+        for index, opt_in in enumerate(self.definition["opt_ins"]):
+            code = opt_in["code"]
+            if code in seen:
+                self.problem(
+                    ("opt_ins", index), f"duplicate opt-in code '{code}' (first used on line {seen[code]})"
+                )
+            seen.setdefault(code, self.document.line_of(("opt_ins", index)))
 
     def _check_question_options(self, question: dict, path: tuple) -> None:
         options = question.get("options")

@@ -22,6 +22,7 @@ from flask_babel import force_locale, gettext
 from playwright.sync_api import Error, expect
 from sqlalchemy import select
 
+from app.answering.models import OptIn
 from app.core.types import utcnow
 from app.extensions import db
 from app.organisations.models import Organisation
@@ -186,22 +187,21 @@ class StoredResponse:
     answers: dict[str, list]
 
 
-@pytest.fixture
-def survey(live_server, seeded) -> AnsweringSurvey:
-    """The three-page survey above, published with one collector in the seeded organisation."""
-    problems = check_text(yaml.safe_dump(DEFINITION, allow_unicode=True)).problems
+def published(live_server, seeded, definition: dict) -> AnsweringSurvey:
+    """`definition`, published with one collector in the seeded organisation."""
+    problems = check_text(yaml.safe_dump(definition, allow_unicode=True)).problems
     assert problems == [], f"the test definition is not valid: {problems}"
     with live_server.app.app_context():
         organisation = db.session.scalar(
             select(Organisation).where(Organisation.name == seeded.organisation_name)
         )
         base = QuestionnaireVersion(
-            code=DEFINITION["code"],
-            version=DEFINITION["version"],
-            sort_key=version_sort_key(DEFINITION["version"]),
-            title=DEFINITION["title"],
-            definition=DEFINITION,
-            content_hash=content_hash(DEFINITION),
+            code=definition["code"],
+            version=definition["version"],
+            sort_key=version_sort_key(definition["version"]),
+            title=definition["title"],
+            definition=definition,
+            content_hash=content_hash(definition),
         )
         db.session.add(base)
         db.session.flush()
@@ -211,6 +211,12 @@ def survey(live_server, seeded) -> AnsweringSurvey:
         result = AnsweringSurvey(token=collector.token, collector_id=collector.id)
         db.session.remove()
     return result
+
+
+@pytest.fixture
+def survey(live_server, seeded) -> AnsweringSurvey:
+    """The three-page survey above, published with one collector in the seeded organisation."""
+    return published(live_server, seeded, DEFINITION)
 
 
 @pytest.fixture
@@ -646,6 +652,65 @@ def test_no_wcag_violations(phone, live_server, survey, reach, language):
     assert width <= PHONE["width"], f"{phone.url} scrolls sideways on a phone: {width} CSS pixels wide"
     violations = axe_violations(phone)
     assert violations == [], f"axe found WCAG 2.1 A/AA violations on {phone.url}: {violations}"
+
+
+OPT_INS = [
+    {
+        "code": "newsletter",
+        "kind": "newsletter",
+        "text": texts("Send meg nyhetsbrevet", "Send meg nyheitsbrevet", "Send me the newsletter"),
+    },
+    {
+        "code": "prize_draw",
+        "kind": "prize_draw",
+        "text": texts(
+            "Bli med i trekningen av to billetter",
+            "Bli med i trekkinga av to billettar",
+            "Enter me in the prize draw for two tickets",
+        ),
+    },
+]
+
+
+def expect_no_wcag_violations(page) -> None:
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"{page.url} scrolls sideways on a phone: {width} CSS pixels wide"
+    violations = axe_violations(page)
+    assert violations == [], f"axe found WCAG 2.1 A/AA violations on {page.url}: {violations}"
+
+
+def test_signing_up_on_the_thank_you_page_after_completing_the_survey(phone, live_server, seeded):
+    survey = published(live_server, seeded, {**DEFINITION, "version": "0.2", "opt_ins": OPT_INS})
+    phone.goto(f"{survey.path}?lang=en")
+    complete(phone)
+    expect_thanks(phone, live_server, survey, "en")
+    expect(phone.locator("main")).to_contain_text(
+        "Your e-mail address is stored separately from your answers and cannot be linked to them."
+    )
+    expect_no_wcag_violations(phone)
+
+    prize_draw = phone.get_by_label("Enter me in the prize draw for two tickets")
+    prize_draw.check()
+    email = phone.get_by_label("E-mail address")
+    expect(email).to_have_attribute("type", "email")
+    expect(email).to_have_attribute("autocomplete", "email")
+    email.fill("ola.nordmann")
+    phone.get_by_role("button", name="Sign me up").click()
+    expect(phone.get_by_role("alert")).to_contain_text("Enter an e-mail address such as name@example.no.")
+    expect(prize_draw).to_be_checked()
+    expect(email).to_have_value("ola.nordmann")
+    expect_no_wcag_violations(phone)
+
+    email.fill("Ola.Nordmann@example.no")
+    phone.get_by_role("button", name="Sign me up").click()
+    expect(phone).to_have_url(path_is(f"{survey.path}/thanks"))
+    expect(phone.get_by_role("status")).to_have_text("Your e-mail address is saved, apart from your answers.")
+    expect(phone.locator("main form")).to_have_count(0)
+    expect_no_wcag_violations(phone)
+    with live_server.app.app_context():
+        stored = db.session.execute(select(OptIn.opt_in_code, OptIn.email)).all()
+        db.session.remove()
+    assert [tuple(row) for row in stored] == [("prize_draw", "ola.nordmann@example.no")]
 
 
 def focused(page) -> str:

@@ -1,0 +1,22 @@
+"""CSV downloads that open safely in spreadsheet programs."""
+
+import csv
+import io
+from collections.abc import Iterable
+
+# A cell starting with one of these may be run as a formula by a spreadsheet program.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\0")
+
+
+def neutralised(value) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def csv_bytes(header: list[str], rows: Iterable[Iterable]) -> bytes:
+    """RFC 4180 CSV in UTF-8 with a byte order mark, so that Excel reads æøå correctly."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([neutralised(cell) for cell in header])
+    writer.writerows([neutralised(cell) for cell in row] for row in rows)
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")

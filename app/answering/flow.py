@@ -237,6 +237,19 @@ def _as_set(value) -> set:
     return set(value) if isinstance(value, frozenset) else set()
 
 
+def posted_values(shown: Page, form: MultiDict) -> dict:
+    """What was sent for this page, as typed, to show again with the errors."""
+    values = {}
+    for item in shown.questions:
+        question = item.question
+        for code in [row["code"] for row in question.get("rows", [])] or [question["code"]]:
+            if question["type"] == "multiple_choice":
+                values[code] = frozenset(form.getlist(code))
+            else:
+                values[code] = form.get(code)
+    return values
+
+
 def start_response(
     collector: Collector, revision: SurveyRevision, language: str, submission_key: str
 ) -> tuple:

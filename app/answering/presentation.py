@@ -1,10 +1,14 @@
-"""What respondent templates need from a definition: options, scale labels, stated conditions."""
+"""What respondent templates need from a definition: options, scale labels, stated conditions, and
+what surrounds the questions (the organisation's name, logo and colour, the footer's links)."""
 
-from flask import Blueprint
+from dataclasses import dataclass
+
+from flask import Blueprint, url_for
 from flask_babel import gettext as _
 
 from app.answering.question_types import label
 from app.core.markdown import markdown_to_text
+from app.organisations.models import Organisation
 from app.questionnaires.definition import iter_questions, options_of
 from app.reference.services import current_items
 
@@ -44,6 +48,35 @@ def condition_text(condition: dict, definition: dict) -> str:
                 question=markdown_to_text(label(target["text"])),
             )
     return _("If it applies to you:")
+
+
+@dataclass(frozen=True)
+class Surroundings:
+    """What surrounds the questions of a respondent page: the organisation's name, logo and colour,
+    and the footer's links. The answering pages point at their survey link."""
+
+    organisation: Organisation
+    theme_url: str
+    logo_url: str
+    privacy_url: str | None = None
+    accessibility_url: str | None = None
+
+
+def link_surroundings(collector) -> Surroundings:
+    token = collector.token
+    return Surroundings(
+        organisation=collector.survey.organisation,
+        theme_url=url_for("answer.theme", token=token),
+        logo_url=url_for("answer.logo", token=token),
+        privacy_url=url_for("answer.privacy", token=token),
+        accessibility_url=url_for("answer.accessibility", token=token),
+    )
+
+
+def theme_css(organisation: Organisation) -> str:
+    """The organisation's accent colour as a style sheet (the CSP allows no inline styles)."""
+    colour = organisation.accent_colour
+    return f":root {{ --accent: {colour}; }}\n" if colour else ""
 
 
 def init_blueprint(bp: Blueprint) -> None:

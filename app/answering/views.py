@@ -30,6 +30,14 @@ from app.security_headers import content_security_policy
 bp = Blueprint("answer", __name__, url_prefix="/s")
 presentation.init_blueprint(bp)
 
+
+@bp.context_processor
+def around_the_questions():
+    """Every respondent page shows the organisation of its survey link and links to its pages."""
+    collector = g.get("collector")
+    return {"surroundings": presentation.link_surroundings(collector)} if collector else {}
+
+
 RESUME_COOKIE = "gs_resume_{collector_id}"
 SUBMISSIONS_PER_CLIENT = rate_limit.Limit("survey-submit", max_hits=60, window_seconds=60)
 OPT_INS_PER_CLIENT = rate_limit.Limit("survey-opt-in", max_hits=30, window_seconds=60)
@@ -43,6 +51,7 @@ def _collector_or_404(token: str):
     if collector is None:
         abort(404)
     g.embed_origins = collector.survey.organisation.embed_origins
+    g.collector = collector
     return collector
 
 
@@ -109,7 +118,7 @@ def answer(token: str):
         validate_csrf(request.form.get("csrf_token"))
     except ValidationError:
         # An expired token must not cost the respondent their answers: show them again to send.
-        values = {**given, **_posted_values(shown)}
+        values = {**given, **flow.posted_values(shown, request.form)}
         notice = _("The page was open for a long time. Check your answers and send them again.")
         return _render_page(collector, definition, shown, values, {}, notice=notice), 400
     if not valid_index:
@@ -127,7 +136,7 @@ def answer(token: str):
         previous = max((i for i in range(index) if flow.page(definition, i, given).questions), default=0)
         return redirect(url_for("answer.answer", token=token, page=previous))
     if result.errors:
-        values = {**given, **_posted_values(shown)}
+        values = {**given, **flow.posted_values(shown, request.form)}
         return _render_page(collector, definition, shown, values, result.errors), 400
 
     new_key, created = None, False
@@ -153,19 +162,6 @@ def answer(token: str):
     response.next_section = max(response.next_section, following)
     db.session.commit()
     return _remember(redirect(url_for("answer.answer", token=token, page=following)), cookie_name, new_key)
-
-
-def _posted_values(shown: flow.Page) -> dict:
-    """What the respondent sent for this page, to show again with the errors."""
-    values = {}
-    for item in shown.questions:
-        question = item.question
-        for code in [row["code"] for row in question.get("rows", [])] or [question["code"]]:
-            if question["type"] == "multiple_choice":
-                values[code] = frozenset(request.form.getlist(code))
-            else:
-                values[code] = request.form.get(code)
-    return values
 
 
 def _remember(reply, cookie_name: str, key: str | None):
@@ -206,8 +202,12 @@ def _render_page(collector, definition, shown, values, errors, notice=None):
             values=values,
             errors=errors,
             notice=notice,
-            csrf_token_value=generate_csrf(),
-            submission_key=flow.new_key(),
+            form_action=url_for("answer.answer", token=collector.token),
+            hidden_fields={
+                "csrf_token": generate_csrf(),
+                "page": shown.index,
+                "submission_key": flow.new_key(),
+            },
             is_last=is_last,
         )
     )
@@ -305,9 +305,9 @@ def accessibility(token: str):
 def theme(token: str):
     """The organisation's accent colour as a style sheet (the CSP allows no inline styles)."""
     collector = _collector_or_404(token)
-    colour = collector.survey.organisation.accent_colour
-    body = f":root {{ --accent: {colour}; }}\n" if colour else ""
-    reply = current_app.response_class(body, content_type="text/css")
+    reply = current_app.response_class(
+        presentation.theme_css(collector.survey.organisation), content_type="text/css"
+    )
     reply.headers["Cache-Control"] = "public, max-age=300"
     return reply
 

@@ -14,11 +14,11 @@ from enum import StrEnum
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, insert, select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, undefer
 from werkzeug.datastructures import MultiDict
 
 from app.answering.question_types import TYPES, AnswerError
+from app.core.sql import upsert_insert
 from app.core.types import utcnow
 from app.extensions import db
 from app.jobs.services import record_job
@@ -94,13 +94,7 @@ def frozen_revision(revision_id: int) -> FrozenRevision:
 
 def published_revision(collector: Collector) -> FrozenRevision:
     """The newest published revision: new respondents always answer it."""
-    revision_id = db.session.scalar(
-        select(SurveyRevision.id)
-        .where(SurveyRevision.survey_id == collector.survey_id, SurveyRevision.published_at.is_not(None))
-        .order_by(SurveyRevision.number.desc())
-        .limit(1)
-    )
-    return frozen_revision(revision_id)
+    return frozen_revision(collector.published_revision_id)
 
 
 def hash_key(key: str) -> str:
@@ -250,39 +244,79 @@ def posted_values(shown: Page, form: MultiDict) -> dict:
     return values
 
 
+@dataclass(frozen=True)
+class Outcome:
+    """Where a page that passed its checks leads: the next page, or the end of the survey."""
+
+    status: ResponseStatus  # partial while pages remain
+    next_page: int | None
+
+
+def outcome_of_page(definition: dict, index: int, given: dict, result: PageResult) -> Outcome:
+    if result.screened_out_by is not None:
+        return Outcome(ResponseStatus.SCREENED_OUT, None)
+    following = next_page_index(definition, index, given)
+    return Outcome(ResponseStatus.COMPLETE if following is None else ResponseStatus.PARTIAL, following)
+
+
+@dataclass(frozen=True)
+class Started:
+    """A first page received: a new response's id, or the response this submission key already made."""
+
+    resume_key: str | None
+    new_response_id: int | None = None
+    existing: Response | None = None
+
+    @property
+    def already_finished(self) -> bool:
+        return self.existing is not None and self.existing.status != ResponseStatus.PARTIAL
+
+
 def start_response(
-    collector: Collector, revision: SurveyRevision, language: str, submission_key: str
-) -> tuple:
-    """A new partial response, or the one this submission key already made (a re-sent first page).
-    Returns (response, resume key, whether it is new). A re-sent page gets a fresh key: the browser
-    keeps the last reply."""
+    collector: Collector, revision: SurveyRevision, language: str, submission_key: str, outcome: Outcome
+) -> Started:
+    """Store a new response for a first page, already finished when that page ends the survey (one
+    INSERT; this is the hot path of a one-page survey). A re-sent page finds the response its
+    submission key made and gets a fresh resume key: the browser keeps the last reply."""
     key = new_key()
-    response = Response(
-        survey_id=revision.survey_id,
-        survey_revision_id=revision.id,
-        collector_id=collector.id,
-        organisation_id=collector.survey.organisation_id,
-        status=ResponseStatus.PARTIAL,
-        language=language,
-        is_test=collector.is_test,
-        submission_key=submission_key,
-        resume_key_hash=hash_key(key),
+    now = utcnow()
+    finished = outcome.status != ResponseStatus.PARTIAL
+    response_id = db.session.scalar(
+        upsert_insert(Response)
+        .values(
+            survey_id=revision.survey_id,
+            survey_revision_id=revision.id,
+            collector_id=collector.id,
+            organisation_id=collector.survey.organisation_id,
+            status=outcome.status,
+            language=language,
+            is_test=collector.is_test,
+            is_imported=False,
+            submission_key=submission_key,
+            resume_key_hash=hash_key(key),
+            next_section=outcome.next_page or 0,
+            started_at=now,
+            updated_at=now,
+            submitted_at=now if finished else None,
+            duration_seconds=0 if finished else None,
+        )
+        .on_conflict_do_nothing(index_elements=[Response.submission_key])
+        .returning(Response.id)
     )
-    db.session.add(response)
-    try:
-        # The first write of the request: a duplicate key means this page was already received.
-        db.session.flush()
-    except IntegrityError:
-        db.session.rollback()
-        existing = db.session.scalar(select(Response).where(Response.submission_key == submission_key))
-        if existing.status != ResponseStatus.PARTIAL:
-            return existing, None, False
-        existing.resume_key_hash = hash_key(key)
-        return existing, key, False
-    return response, key, True
+    if response_id is not None:
+        if finished:
+            _record_finished(revision.survey_id)
+        return Started(key, new_response_id=response_id)
+    existing = db.session.scalar(
+        select(Response).where(Response.submission_key == submission_key).with_for_update()
+    )
+    if existing.status != ResponseStatus.PARTIAL:
+        return Started(None, existing=existing)
+    existing.resume_key_hash = hash_key(key)
+    return Started(key, existing=existing)
 
 
-def save_page(response: Response, shown: Page, result: PageResult, fresh: bool = False) -> None:
+def save_page(response_id: int, shown: Page, result: PageResult, fresh: bool = False) -> None:
     """Replace this page's stored answers by the new ones (back and forward never duplicate).
     A `fresh` response has no answers yet, so there is nothing to replace."""
     if not fresh:
@@ -291,7 +325,7 @@ def save_page(response: Response, shown: Page, result: PageResult, fresh: bool =
             question = item.question
             codes |= {row["code"] for row in question.get("rows", [])} or {question["code"]}
         db.session.execute(
-            delete(Answer).where(Answer.response_id == response.id, Answer.question_code.in_(codes))
+            delete(Answer).where(Answer.response_id == response_id, Answer.question_code.in_(codes))
         )
     rows: list[AnswerValue] = []
     for item in shown.questions:
@@ -303,7 +337,7 @@ def save_page(response: Response, shown: Page, result: PageResult, fresh: bool =
             insert(Answer),
             [
                 {
-                    "response_id": response.id,
+                    "response_id": response_id,
                     "question_code": row.question_code,
                     "option_code": row.option_code,
                     "number_value": row.number_value,
@@ -312,15 +346,23 @@ def save_page(response: Response, shown: Page, result: PageResult, fresh: bool =
                 for row in rows
             ],
         )
+
+
+def advance(response: Response, outcome: Outcome) -> None:
+    """Move a stored response on after a page: to its next page, or to its end."""
     response.updated_at = utcnow()
-    db.session.expire(response, ["answers"])
+    if outcome.next_page is None:
+        finish(response, outcome.status)
+    else:
+        response.next_section = max(response.next_section, outcome.next_page)
 
 
 def save_valid_answers(response: Response, shown: Page, result: PageResult) -> None:
     """Going back keeps what was given on the page without checking it: valid answers are saved, and
     a question left unanswered or answered wrongly keeps what was stored for it."""
     checked = [item for item in shown.questions if item.question["code"] not in result.errors]
-    save_page(response, Page(shown.index, shown.section, checked), result)
+    save_page(response.id, Page(shown.index, shown.section, checked), result)
+    response.updated_at = utcnow()
 
 
 def finish(response: Response, status: ResponseStatus) -> None:
@@ -332,7 +374,11 @@ def finish(response: Response, status: ResponseStatus) -> None:
     response.submitted_at = now
     response.duration_seconds = int((now - response.started_at).total_seconds())
     db.session.flush()
-    record_job("refresh_response_summary", survey_id=response.survey_id)
+    _record_finished(response.survey_id)
+
+
+def _record_finished(survey_id: int) -> None:
+    record_job("refresh_response_summary", survey_id=survey_id)
 
 
 def purge_stale_partials() -> int:

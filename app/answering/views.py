@@ -23,12 +23,19 @@ from app.access.policy import public
 from app.answering import flow, opt_ins, presentation
 from app.answering.question_types import label
 from app.core import rate_limit
-from app.extensions import csrf, db
+from app.extensions import csrf, db, login_manager
 from app.responses.models import ResponseStatus
 from app.security_headers import content_security_policy
 
 bp = Blueprint("answer", __name__, url_prefix="/s")
 presentation.init_blueprint(bp)
+
+
+@bp.before_request
+def answer_anonymously():
+    """Survey pages never consult a login, not even a member's own: respondents are anonymous, and
+    no login cookie is read, refreshed or cleared here."""
+    g._login_user = login_manager.anonymous_user()
 
 
 @bp.context_processor
@@ -139,29 +146,31 @@ def answer(token: str):
         values = {**given, **flow.posted_values(shown, request.form)}
         return _render_page(collector, definition, shown, values, result.errors), 400
 
-    new_key, created = None, False
+    given = {**given, **result.values}
+    outcome = flow.outcome_of_page(definition, index, given, result)
+    new_key = None
     if response is None:
         submission_key = request.form.get("submission_key") or flow.new_key()
-        response, new_key, created = flow.start_response(collector, revision, language, submission_key[:64])
-        if response.status != ResponseStatus.PARTIAL:
-            return redirect(url_for("answer.thanks", token=token))
-    flow.save_page(response, shown, result, fresh=created)
-    given = {**given, **result.values}
-    if result.screened_out_by is not None:
-        flow.finish(response, ResponseStatus.SCREENED_OUT)
-        db.session.commit()
+        started = flow.start_response(collector, revision, language, submission_key[:64], outcome)
+        if started.already_finished:
+            return redirect(url_for("answer.thanks", token=token))  # this page was already received
+        new_key, response = started.resume_key, started.existing
+    if response is None:
+        flow.save_page(started.new_response_id, shown, result, fresh=True)
+    else:
+        flow.save_page(response.id, shown, result)
+        flow.advance(response, outcome)
+    if outcome.status == ResponseStatus.SCREENED_OUT:
         session["screen_out_message"] = label(result.screened_out_by["screen_out"], language)
         session.pop(COMPLETED_COLLECTOR, None)  # a tablet's previous respondent may have left it
-        return _remember(redirect(url_for("answer.thanks", token=token)), cookie_name, new_key)
-    following = flow.next_page_index(definition, index, given)
-    if following is None:
-        flow.finish(response, ResponseStatus.COMPLETE)
-        db.session.commit()
+    elif outcome.status == ResponseStatus.COMPLETE:
         session[COMPLETED_COLLECTOR] = collector.id
-        return _remember(redirect(url_for("answer.thanks", token=token)), cookie_name, new_key)
-    response.next_section = max(response.next_section, following)
     db.session.commit()
-    return _remember(redirect(url_for("answer.answer", token=token, page=following)), cookie_name, new_key)
+    if outcome.next_page is None:
+        target = url_for("answer.thanks", token=token)
+    else:
+        target = url_for("answer.answer", token=token, page=outcome.next_page)
+    return _remember(redirect(target), cookie_name, new_key)
 
 
 def _remember(reply, cookie_name: str, key: str | None):

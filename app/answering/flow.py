@@ -334,7 +334,7 @@ def save_page(response_id: int, shown: Page, result: PageResult, fresh: bool = F
             rows += TYPES[item.question["type"]].to_answers(item.question, value)
     if rows:
         db.session.execute(
-            insert(Answer),
+            insert(Answer.__table__),
             [
                 {
                     "response_id": response_id,

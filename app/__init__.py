@@ -80,6 +80,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.admin.views import bp as admin_bp
     from app.advisor.views import bp as advisor_bp
     from app.answering.views import bp as answer_bp
+    from app.design_checks.views import bp as design_checks_bp
     from app.health.views import bp as health_bp
     from app.mail.views import bp as mail_bp
     from app.member.views import bp as member_bp
@@ -87,6 +88,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(health_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(member_bp)
+    app.register_blueprint(design_checks_bp)
     app.register_blueprint(answer_bp)
     app.register_blueprint(advisor_bp)
     app.register_blueprint(admin_bp)
@@ -101,11 +103,13 @@ def _register_blueprints(app: Flask) -> None:
 def _register_commands(app: Flask) -> None:
     from app.accounts.cli import user_cli
     from app.demo.cli import demo_cli
+    from app.design_checks.cli import survey_cli
     from app.jobs.cli import jobs_cli
     from app.organisations.cli import org_cli
     from app.questionnaires.cli import questionnaire_cli
 
     app.cli.add_command(questionnaire_cli)
+    app.cli.add_command(survey_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(jobs_cli)
     app.cli.add_command(org_cli)

@@ -50,6 +50,7 @@ ROUTES: dict[str, Route] = {
     "answer.theme": Route("public"),
     "answer.logo": Route("public"),
     "answer.opt_in": Route("public"),
+    "design_checks.guidance": Route("public"),
     "accounts.logout": Route("account"),
     "accounts.account": Route("account"),
     "accounts.change_password": Route("account"),

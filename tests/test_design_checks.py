@@ -454,6 +454,28 @@ def test_the_english_word_lists_find_what_the_english_text_gets_wrong(code):
     assert "English" in next(finding for finding in findings if finding.code == code).message
 
 
+@pytest.mark.parametrize(
+    ("code", "text"),
+    [
+        ("double_barrelled", "Kor nøgd var du med lyden og lyset?"),
+        ("negation", "Eg likte ikkje framsyninga."),
+        ("leading", "Er du samd i at framsyninga var flott?"),
+        (
+            "readability",
+            "I kva grad opplevde du at framsyningas kunstnariske uttrykk var i samsvar med "
+            "institusjonens formidlingsstrategi?",
+        ),
+    ],
+)
+def test_nynorsk_has_word_lists_of_its_own(code, text):
+    definition = survey("nb", satisfaction("nb", "q", "Kor fornøyd var du?", "")) | {
+        "languages": ["nb", "nn"]
+    }
+    definition["sections"][0]["questions"][0]["text"]["nn"] = text
+    assert code in codes_found(definition)
+    assert code not in codes_found(definition | {"languages": ["nb"]})
+
+
 def test_a_finding_has_a_severity_a_message_in_the_users_language_and_guidance(app_context):
     definition = CASES["direct_identifier"]("nb", flagged=True)
     with force_locale("nb"):

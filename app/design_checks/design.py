@@ -8,6 +8,7 @@ from app.design_checks.wordlists import has_wordlist
 from app.questionnaires.definition import QuestionRef, iter_questions
 
 GUIDANCE_DOCUMENT = "docs/design-checks.md"
+FREE_TEXT_TYPES = ("short_text", "long_text")
 
 
 @dataclass(frozen=True)

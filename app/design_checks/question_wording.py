@@ -9,17 +9,15 @@ from collections.abc import Iterator
 from flask_babel import gettext as _
 
 from app.design_checks.catalogue import LANGUAGE_NAMES
-from app.design_checks.design import Design, Finding
+from app.design_checks.design import FREE_TEXT_TYPES, Design, Finding
 from app.design_checks.wording import TEXT_CHECKS
-
-# Open questions ask for the respondent's own words: "what did you not like?" is a fine one.
-FREE_TEXT_TYPES = ("short_text", "long_text")
 
 
 def check_wording(design: Design) -> Iterator[Finding]:
     for ref in design.own_questions():
         texts = _question_texts(design, ref.question)
         for code, function in TEXT_CHECKS.items():
+            # Open questions ask for the respondent's own words: "What did you not like?" is fine.
             if code == "negation" and ref.question["type"] in FREE_TEXT_TYPES:
                 continue
             found = next(

@@ -5,13 +5,12 @@ from collections.abc import Iterator
 from flask_babel import gettext as _
 
 from app.design_checks.catalogue import LANGUAGE_NAMES
-from app.design_checks.design import Design, Finding
+from app.design_checks.design import FREE_TEXT_TYPES, Design, Finding
 from app.questionnaires.validation import translation_gaps
 from app.surveys.estimate import count_questions, estimate_seconds, estimated_minutes, show_chances
 
 MAX_SECONDS = 10 * 60
 MAX_FREE_TEXT = 3
-FREE_TEXT_TYPES = ("short_text", "long_text")
 
 
 def check_survey(design: Design) -> Iterator[Finding]:

@@ -84,6 +84,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.health.views import bp as health_bp
     from app.mail.views import bp as mail_bp
     from app.member.views import bp as member_bp
+    from app.reviews.views import bp as notifications_bp
 
     app.register_blueprint(health_bp)
     app.register_blueprint(accounts_bp)
@@ -91,6 +92,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(design_checks_bp)
     app.register_blueprint(answer_bp)
     app.register_blueprint(advisor_bp)
+    app.register_blueprint(notifications_bp)
     app.register_blueprint(admin_bp)
     if app.config["BENCHMARK_FLOOR"] and app.config["APP_ENV"] != "production":
         from app.answering.floor import bp as floor_bp

@@ -9,6 +9,7 @@ from app.organisations.models import Organisation
 from app.questionnaires.models import BankModule, QuestionnaireVersion
 from app.reference.models import ReferenceItem
 from app.responses.models import Answer, Response, ResponseSummary
+from app.reviews.models import Notification, ReviewAssignment, ReviewComment, ReviewSnapshot
 from app.surveys.models import Collector, Survey, SurveyRevision
 
 __all__ = [
@@ -19,6 +20,7 @@ __all__ = [
     "Invitation",
     "OutgoingMail",
     "Membership",
+    "Notification",
     "OptIn",
     "Organisation",
     "PendingJob",
@@ -26,6 +28,9 @@ __all__ = [
     "ReferenceItem",
     "Response",
     "ResponseSummary",
+    "ReviewAssignment",
+    "ReviewComment",
+    "ReviewSnapshot",
     "Survey",
     "SurveyRevision",
     "User",

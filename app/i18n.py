@@ -51,13 +51,20 @@ def init_app(app: Flask) -> None:
 def template_globals() -> dict:
     from flask_babel import format_date, format_datetime, format_number, get_locale
 
-    from app.core.labels import ERROR_TEXTS, ERROR_TITLES, ROLE_NAMES, SURVEY_STATUS_NAMES
+    from app.core.labels import (
+        ERROR_TEXTS,
+        ERROR_TITLES,
+        ROLE_NAMES,
+        SURVEY_ACTION_NAMES,
+        SURVEY_STATUS_NAMES,
+    )
     from app.organisations.forms import REVIEW_RULE_NAMES
     from app.reference.services import label
 
     return {
         "role_names": ROLE_NAMES,
         "status_names": SURVEY_STATUS_NAMES,
+        "survey_action_names": SURVEY_ACTION_NAMES,
         "error_titles": ERROR_TITLES,
         "error_texts": ERROR_TEXTS,
         "format_number": format_number,

@@ -10,7 +10,7 @@ from app.questionnaires.models import BankModule, QuestionnaireVersion
 from app.reference.models import ReferenceItem
 from app.responses.models import Answer, Response, ResponseSummary
 from app.reviews.models import Notification, ReviewAssignment, ReviewComment, ReviewSnapshot
-from app.surveys.models import Collector, Survey, SurveyRevision
+from app.surveys.models import Collector, Survey, SurveyEvent, SurveyRevision
 
 __all__ = [
     "Answer",
@@ -32,6 +32,7 @@ __all__ = [
     "ReviewComment",
     "ReviewSnapshot",
     "Survey",
+    "SurveyEvent",
     "SurveyRevision",
     "User",
 ]

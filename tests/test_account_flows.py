@@ -533,6 +533,7 @@ def test_an_advisor_without_two_factor_is_sent_to_set_it_up_from_every_page(app,
         "invitation_id": 1,
         "user_id": user(app, VIEWER).id,
         "collector_id": 1,
+        "comment_id": 1,
         "kind": "svg",
     }
     adapter = app.url_map.bind("localhost")

@@ -100,6 +100,7 @@ def world(app) -> World:
         db.session.commit()
         values = {
             "collector_id": collector.id,
+            "comment_id": 1,
             "kind": "svg",
             "org_id": organisation.id,
             "survey_id": survey.id,

@@ -50,7 +50,9 @@ def collector_by_token(token: str) -> Collector | None:
 
 def collector_state(collector: Collector) -> CollectorState:
     now = utcnow()
-    if collector.survey.status.value != "published":
+    # A published survey keeps taking answers on its newest published revision while a new
+    # revision is edited and reviewed; only closing the survey closes its links.
+    if collector.published_revision_id is None or collector.survey.closed_at is not None:
         return CollectorState.CLOSED
     if collector.opens_at and now < collector.opens_at:
         return CollectorState.NOT_YET_OPEN

@@ -55,8 +55,8 @@ COMPLETED_COLLECTOR = "completed_collector"
 
 def _collector_or_404(token: str):
     collector = flow.collector_by_token(token)
-    if collector is None:
-        abort(404)
+    if collector is None or collector.published_revision_id is None:
+        abort(404)  # a link of a survey never published leads nowhere yet
     g.embed_origins = collector.survey.organisation.embed_origins
     g.collector = collector
     return collector

@@ -20,6 +20,22 @@ SURVEY_STATUS_NAMES = {
     "archived": _l("Archived"),
 }
 
+# What each step in a survey's history did (`app.surveys.lifecycle.Action`).
+SURVEY_ACTION_NAMES = {
+    "create": _l("Created"),
+    "duplicate": _l("Created as a copy"),
+    "submit": _l("Submitted for review"),
+    "withdraw": _l("Taken back for editing"),
+    "request_changes": _l("Changes requested"),
+    "approve": _l("Approved"),
+    "publish": _l("Published"),
+    "close": _l("Closed"),
+    "reopen": _l("Opened again"),
+    "archive": _l("Archived"),
+    "new_revision": _l("New revision started"),
+    "discard_revision": _l("New revision discarded"),
+}
+
 OPT_IN_KIND_NAMES = {
     "newsletter": _l("Newsletter"),
     "prize_draw": _l("Prize draw"),

@@ -19,6 +19,7 @@ from app.organisations.services import OrganisationError
 from app.organisations.settings import update_appearance, update_profile
 from app.questionnaires.definition import iter_questions
 from app.responses import services as responses
+from app.surveys import lifecycle
 from app.surveys.collectors import (
     CollectorError,
     add_collector,
@@ -27,7 +28,7 @@ from app.surveys.collectors import (
     qr_code,
 )
 from app.surveys.collectors import link as collector_link
-from app.surveys.forms import CollectorForm
+from app.surveys.forms import CollectorForm, SubmitForReviewForm, SurveyTitleForm
 from app.surveys.models import Survey
 from app.surveys.services import surveys_with_summaries
 
@@ -72,16 +73,164 @@ def dashboard(org_id: int):
 @bp.route("/org/<int:org_id>/surveys/<int:survey_id>")
 @survey_design_access
 def survey_design(org_id: int, survey_id: int):
-    survey = db.session.get(Survey, survey_id)
-    if survey is None or survey.organisation_id != org_id:
-        abort(404)
+    return _survey_overview(get_in_organisation(Survey, survey_id))
+
+
+def _survey_overview(survey: Survey, submit_form=None, duplicate_form=None):
+    """The survey's page: its state and what comes next, its actions, questions and history."""
     revision = survey.revisions[-1]
-    return render_template(
+    failed = any(form is not None and form.errors for form in (submit_form, duplicate_form))
+    if duplicate_form is None:
+        duplicate_form = SurveyTitleForm(formdata=None, title=_("%(title)s (copy)", title=survey.title))
+    page = render_template(
         "member/survey_design.html",
         survey=survey,
         revision=revision,
+        live=lifecycle.live_revision(survey),
         questions=list(iter_questions(revision.definition)),
+        actions=lifecycle.available_actions(survey),
+        review_required=lifecycle.review_required(survey),
+        history=lifecycle.history(survey),
+        submit_form=submit_form or SubmitForReviewForm(formdata=None),
+        duplicate_form=duplicate_form,
     )
+    return page, 400 if failed else 200
+
+
+def _change_state(org_id: int, survey_id: int, change, done: str):
+    """Run a lifecycle change from a button on the survey's page; a refusal is shown there."""
+    survey = get_in_organisation(Survey, survey_id)
+    try:
+        change(survey, current_user)
+    except lifecycle.LifecycleError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+        flash(done, "info")
+    return redirect(url_for("member.survey_design", org_id=org_id, survey_id=survey_id))
+
+
+@bp.route("/org/<int:org_id>/surveys/new", methods=["GET", "POST"])
+@org_permission(Permission.EDIT_SURVEYS)
+def new_survey(org_id: int):
+    form = SurveyTitleForm()
+    if form.validate_on_submit():
+        try:
+            survey = lifecycle.create(g.organisation, current_user, form.title.data)
+        except lifecycle.LifecycleError as error:
+            db.session.rollback()
+            form.title.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(_("The survey is created as a draft."), "info")
+            return redirect(url_for("member.survey_design", org_id=org_id, survey_id=survey.id))
+    return render_template("member/new_survey.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/org/<int:org_id>/surveys/<int:survey_id>/submit", methods=["POST"])
+@org_permission(Permission.SUBMIT_FOR_REVIEW)
+def submit_survey(org_id: int, survey_id: int):
+    form = SubmitForReviewForm()
+    if not form.validate_on_submit():
+        return _survey_overview(get_in_organisation(Survey, survey_id), submit_form=form)
+    return _change_state(
+        org_id,
+        survey_id,
+        lambda survey, user: lifecycle.submit_for_review(survey, user, form.message.data),
+        _("The survey is submitted for review. NPU's advisors will look at it."),
+    )
+
+
+@bp.route("/org/<int:org_id>/surveys/<int:survey_id>/withdraw", methods=["POST"])
+@org_permission(Permission.EDIT_SURVEYS)
+def withdraw_survey(org_id: int, survey_id: int):
+    return _change_state(
+        org_id, survey_id, lifecycle.withdraw, _("The survey is a draft again and can be changed.")
+    )
+
+
+@bp.route("/org/<int:org_id>/surveys/<int:survey_id>/publish", methods=["POST"])
+@org_permission(Permission.PUBLISH_SURVEYS)
+def publish_survey(org_id: int, survey_id: int):
+    return _change_state(
+        org_id, survey_id, lifecycle.publish, _("The survey is published: its links take answers.")
+    )
+
+
+@bp.route("/org/<int:org_id>/surveys/<int:survey_id>/close", methods=["POST"])
+@org_permission(Permission.EDIT_SURVEYS)
+def close_survey(org_id: int, survey_id: int):
+    return _change_state(
+        org_id, survey_id, lifecycle.close, _("The survey is closed: its links take no more answers.")
+    )
+
+
+@bp.route("/org/<int:org_id>/surveys/<int:survey_id>/reopen", methods=["POST"])
+@org_permission(Permission.PUBLISH_SURVEYS)
+def reopen_survey(org_id: int, survey_id: int):
+    return _change_state(org_id, survey_id, lifecycle.reopen, _("The survey is open again."))
+
+
+@bp.route("/org/<int:org_id>/surveys/<int:survey_id>/archive", methods=["POST"])
+@org_permission(Permission.EDIT_SURVEYS)
+def archive_survey(org_id: int, survey_id: int):
+    return _change_state(org_id, survey_id, lifecycle.archive, _("The survey is archived."))
+
+
+@bp.route("/org/<int:org_id>/surveys/<int:survey_id>/revisions", methods=["POST"])
+@org_permission(Permission.EDIT_SURVEYS)
+def new_revision(org_id: int, survey_id: int):
+    return _change_state(
+        org_id,
+        survey_id,
+        lifecycle.start_new_revision,
+        _("A new revision is started. The published revision takes answers until this one is published."),
+    )
+
+
+@bp.route("/org/<int:org_id>/surveys/<int:survey_id>/revisions/discard", methods=["POST"])
+@org_permission(Permission.EDIT_SURVEYS)
+def discard_revision(org_id: int, survey_id: int):
+    return _change_state(org_id, survey_id, lifecycle.discard_revision, _("The new revision is discarded."))
+
+
+@bp.route("/org/<int:org_id>/surveys/<int:survey_id>/duplicate", methods=["POST"])
+@org_permission(Permission.EDIT_SURVEYS)
+def duplicate_survey(org_id: int, survey_id: int):
+    survey = get_in_organisation(Survey, survey_id)
+    form = SurveyTitleForm()
+    if form.validate_on_submit():
+        try:
+            copied = lifecycle.duplicate(survey, current_user, form.title.data)
+        except lifecycle.LifecycleError as error:
+            db.session.rollback()
+            form.title.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(_("The copy is created as a draft."), "info")
+            return redirect(url_for("member.survey_design", org_id=org_id, survey_id=copied.id))
+    return _survey_overview(survey, duplicate_form=form)
+
+
+@bp.route("/org/<int:org_id>/surveys/<int:survey_id>/delete", methods=["GET", "POST"])
+@org_permission(Permission.EDIT_SURVEYS)
+def delete_survey(org_id: int, survey_id: int):
+    """A confirmation page, then the deletion: a plain form, so it works without JavaScript."""
+    survey = get_in_organisation(Survey, survey_id)
+    if request.method == "GET":
+        refusal = lifecycle.refusal(survey, lifecycle.Action.DELETE)
+        return render_template("member/delete_survey.html", survey=survey, refusal=refusal)
+    title = survey.title
+    try:
+        lifecycle.delete_draft(survey, current_user)
+    except lifecycle.LifecycleError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for("member.survey_design", org_id=org_id, survey_id=survey_id))
+    db.session.commit()
+    flash(_("The draft “%(title)s” is deleted.", title=title), "info")
+    return redirect(url_for("member.dashboard", org_id=org_id))
 
 
 @bp.route("/org/<int:org_id>/members", methods=["GET", "POST"])

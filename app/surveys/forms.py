@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, DateTimeLocalField, IntegerField, StringField
+from wtforms import BooleanField, DateField, DateTimeLocalField, IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 
@@ -19,3 +19,18 @@ class CollectorForm(FlaskForm):
     )
     allow_repeat = BooleanField(_l("Take one response after another on the same device (a tablet on site)"))
     is_test = BooleanField(_l("Test link: responses never count in results"))
+
+
+class SurveyTitleForm(FlaskForm):
+    """The title of a new survey, or of a copy of one."""
+
+    title = StringField(
+        _l("Title"),
+        validators=[DataRequired(message=_l("Give the survey a title.")), Length(max=200)],
+    )
+
+
+class SubmitForReviewForm(FlaskForm):
+    message = TextAreaField(
+        _l("Message to the advisor (optional)"), validators=[Optional(), Length(max=2000)]
+    )

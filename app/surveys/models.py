@@ -7,6 +7,7 @@ from sqlalchemy import (
     ForeignKey,
     Integer,
     String,
+    Text,
     UniqueConstraint,
     event,
     false,
@@ -41,6 +42,9 @@ class Survey(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # When the links stopped taking answers; None while they are open. Kept apart from the status
+    # because a closed survey may get a new revision (status draft) while its links stay closed.
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     organisation = relationship("Organisation", back_populates="surveys")
     base_version = relationship("QuestionnaireVersion")
@@ -50,7 +54,9 @@ class Survey(db.Model):
         order_by="SurveyRevision.number",
         cascade="all, delete-orphan",
     )
-    collectors = relationship("Collector", back_populates="survey", cascade="all, delete-orphan")
+    collectors = relationship(
+        "Collector", back_populates="survey", order_by="Collector.id", cascade="all, delete-orphan"
+    )
 
 
 class SurveyRevision(db.Model):
@@ -112,3 +118,22 @@ class Collector(db.Model):
     )
 
     survey = relationship("Survey", back_populates="collectors")
+
+
+class SurveyEvent(db.Model):
+    """One step in a survey's lifecycle: who did what, when, to which revision, with what message."""
+
+    __tablename__ = "survey_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id", ondelete="CASCADE"), index=True)
+    revision_number: Mapped[int] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(32))
+    # None when the event created the survey.
+    from_status: Mapped[SurveyStatus | None] = mapped_column(string_enum(SurveyStatus))
+    to_status: Mapped[SurveyStatus] = mapped_column(string_enum(SurveyStatus))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    message: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    actor = relationship("User")

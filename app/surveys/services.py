@@ -58,13 +58,16 @@ def new_survey_from_base(
 
 
 def publish(survey: Survey, revision: SurveyRevision, collector_name: str) -> Collector:
-    """Freeze the revision and open a shared link for it."""
+    """Freeze the revision and open the survey's links; a survey without links gets its first one,
+    named `collector_name`. Returns the survey's first link. The rules about who may publish when
+    are in `app.surveys.lifecycle`."""
     revision.published_at = utcnow()
     survey.status = SurveyStatus.PUBLISHED
-    collector = Collector(survey=survey, name=collector_name, token=new_collector_token())
-    db.session.add(collector)
+    survey.closed_at = None
+    if not survey.collectors:
+        db.session.add(Collector(survey=survey, name=collector_name, token=new_collector_token()))
     db.session.flush()
-    return collector
+    return survey.collectors[0]
 
 
 def new_collector_token() -> str:

@@ -16,12 +16,14 @@ from app.questionnaires.validation import check_definition
 from app.reference.services import load_reference_data
 from app.surveys import builder, lifecycle
 from app.surveys.lifecycle import LifecycleError
-from app.surveys.models import Survey
+from app.surveys.models import Survey, SurveyStatus
 from app.surveys.services import new_survey_from_base
 from benchmarks.wording_checks import load_corpus, measure
 from tests import factories
 from tests.test_builder import build_url, editor, log_in, stored  # noqa: F401  (editor is a fixture)
 from tests.test_lifecycle import person
+from tests.test_reviews import log_in as log_in_advisor
+from tests.test_reviews import submitted_survey
 
 ROOT = Path(__file__).resolve().parent.parent
 LANGUAGES = ("nb", "en")
@@ -718,6 +720,26 @@ def question_item(page: str, code: str) -> str:
         if index > 0
     ]
     return page[start : min(ends)]
+
+
+def test_the_advisor_sees_the_findings_beside_each_question_in_the_review(app, client):
+    with app.app_context():
+        survey_row, _owner, advisor, _code = submitted_survey()
+        survey_row.status = SurveyStatus.DRAFT
+        section = survey_row.revisions[-1].definition["sections"][0]["code"]
+        texts = {"nb": "Hvor fornøyd var du med lyden og lyset?", "nn": "Kor nøgd var du med lyden og lyset?"}
+        code = builder.add_question(
+            survey_row, section, {"type": "long_text", "text": texts | {"en": "How was the sound?"}}
+        )
+        survey_row.status = SurveyStatus.SUBMITTED
+        db.session.commit()
+        survey_id = survey_row.id
+        log_in_advisor(client, advisor)
+    page = client.get(f"/advisor/surveys/{survey_id}").text
+    start = page.index(f'id="review-{code}"')
+    item = page[start : page.index("</li>", page.index('class="comment-toggle"', start))]
+    assert 'data-check="double_barrelled"' in item
+    assert 'id="design-checks"' in page
 
 
 def test_the_guidance_page_explains_every_check(client):

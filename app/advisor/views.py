@@ -15,6 +15,7 @@ from app.access.permissions import Permission
 from app.access.policy import ADVISOR_READABLE_STATUSES, global_permission
 from app.answering.presentation import condition_in_words
 from app.answering.question_types import label
+from app.design_checks import findings_by_question, findings_for_survey
 from app.extensions import db
 from app.questionnaires.definition import options_of
 from app.reference.services import current_items
@@ -119,10 +120,13 @@ def assign(survey_id: int):
 def review(survey_id: int):
     survey = _survey_for_review(survey_id)
     changes = services.changes_since_last_review(survey)
+    findings = findings_for_survey(survey)
     return render_template(
         "advisor/review.html",
         survey=survey,
         definition=survey.revisions[-1].definition,
+        design_findings=findings,
+        question_findings=findings_by_question(findings),
         threads=services.threads(survey),
         changes=changes,
         history=services.audit_history(survey),

@@ -42,6 +42,14 @@ class Finding:
         return f"{GUIDANCE_DOCUMENT}#{self.code}"
 
 
+def findings_by_question(findings: list[Finding]) -> dict[str | None, list[Finding]]:
+    """Findings grouped by question code, to show beside each question (None: about no one question)."""
+    grouped: dict[str | None, list[Finding]] = {}
+    for finding in findings:
+        grouped.setdefault(finding.question, []).append(finding)
+    return grouped
+
+
 @dataclass
 class Design:
     """A definition with the standard definitions it is compared with.

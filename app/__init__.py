@@ -80,6 +80,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.admin.views import bp as admin_bp
     from app.advisor.views import bp as advisor_bp
     from app.answering.views import bp as answer_bp
+    from app.builder import bp as builder_bp
     from app.design_checks.views import bp as design_checks_bp
     from app.health.views import bp as health_bp
     from app.mail.views import bp as mail_bp
@@ -89,6 +90,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(health_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(member_bp)
+    app.register_blueprint(builder_bp)
     app.register_blueprint(design_checks_bp)
     app.register_blueprint(answer_bp)
     app.register_blueprint(advisor_bp)

@@ -84,6 +84,8 @@ def load_config(instance_path: str, environ=os.environ) -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": production,
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+        # A survey definition pasted as YAML (up to 512 KB) is one form field; Flask's default is 500 kB.
+        "MAX_FORM_MEMORY_SIZE": 1024 * 1024,
         "BABEL_DEFAULT_LOCALE": "nb",
         "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).resolve().parent.parent / "i18n"),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},

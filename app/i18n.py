@@ -1,6 +1,6 @@
 """Language of the interface: the user's choice, else the browser's preference, else Bokmål."""
 
-from flask import Flask, g, has_request_context, request, session
+from flask import Flask, current_app, g, has_request_context, request, session
 
 from app.core.languages import DEFAULT_LANGUAGE, LANGUAGES
 from app.extensions import babel
@@ -14,7 +14,7 @@ def select_locale() -> str:
         return DEFAULT_LANGUAGE  # CLI commands and background jobs
     if g.get("respondent_language"):
         return g.respondent_language  # chosen among the languages the survey offers
-    requested = request.args.get("lang")
+    requested = _requested_interface_language()
     if requested in LANGUAGES:
         return requested
     chosen = session.get("lang")
@@ -30,9 +30,23 @@ def select_locale() -> str:
 
 def remember_requested_language() -> None:
     """A language asked for in the address (`?lang=en`) sticks for the rest of the visit."""
-    requested = request.args.get("lang")
+    requested = _requested_interface_language()
     if requested in LANGUAGES and session.get("lang") != requested:
         session["lang"] = requested
+
+
+def survey_language_in_address(view):
+    """Marks a view whose `?lang=` chooses the language a survey is shown in (its preview, its print
+    version): a member who previews the English version keeps their own interface language."""
+    view.survey_language_in_address = True
+    return view
+
+
+def _requested_interface_language() -> str | None:
+    view = current_app.view_functions.get(request.endpoint)
+    if getattr(view, "survey_language_in_address", False):
+        return None
+    return request.args.get("lang")
 
 
 def init_app(app: Flask) -> None:

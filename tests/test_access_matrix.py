@@ -14,7 +14,10 @@ from sqlalchemy import func, select
 from app.accounts.models import GlobalRole, Invitation, Membership, OrgRole, User
 from app.accounts.passwords import hash_password
 from app.extensions import db
+from app.reviews.models import ReviewComment
+from app.surveys import builder
 from app.surveys.models import Survey, SurveyStatus
+from app.surveys.services import new_survey_from_base
 from tests import factories
 from tests.support import csrf_token
 
@@ -31,6 +34,12 @@ ALL_MEMBERS = ("owner", "editor", "viewer")
 class Route:
     scope: str
     member_roles: tuple[str, ...] = ()
+    # Builder pages edit a draft: their URLs name the organisation's draft survey.
+    draft: bool = False
+    query: str = ""
+
+
+EDITORS = ("owner", "editor")
 
 
 ROUTES: dict[str, Route] = {
@@ -82,7 +91,47 @@ ROUTES: dict[str, Route] = {
     "member.opt_in_lists": Route("org", ("owner", "editor")),
     "member.opt_in_csv": Route("org", ("owner", "editor")),
     "member.delete_opt_in_list": Route("org", ("owner", "editor")),
+    "builder.edit": Route("org", EDITORS, draft=True),
+    "builder.new_question": Route(
+        "org", EDITORS, draft=True, query="?question_type=single_choice&section=visit"
+    ),
+    "builder.edit_question": Route("org", EDITORS, draft=True),
+    "builder.question_rules": Route("org", EDITORS, draft=True),
+    "builder.move_question": Route("org", EDITORS, draft=True),
+    "builder.delete_question": Route("org", EDITORS, draft=True),
+    "builder.reorder": Route("org", EDITORS, draft=True),
+    "builder.add_section": Route("org", EDITORS, draft=True),
+    "builder.edit_section": Route("org", EDITORS, draft=True),
+    "builder.move_section": Route("org", EDITORS, draft=True),
+    "builder.delete_section": Route("org", EDITORS, draft=True),
+    "builder.bank": Route("org", EDITORS, draft=True),
+    "builder.add_bank_question": Route("org", EDITORS, draft=True),
+    "builder.add_bank_module": Route("org", EDITORS, draft=True),
+    "builder.languages": Route("org", EDITORS, draft=True),
+    "builder.texts": Route("org", EDITORS, draft=True),
+    "builder.preview": Route("design", ALL_MEMBERS),
+    "builder.preview_phone": Route("design", ALL_MEMBERS),
+    "builder.preview_theme": Route("design", ALL_MEMBERS),
+    "builder.preview_logo": Route("design", ALL_MEMBERS),
+    "builder.print_view": Route("design", ALL_MEMBERS),
+    "builder.export_yaml": Route("design", ALL_MEMBERS),
+    "builder.import_yaml": Route("org", ("owner", "editor")),
+    "builder.add_comment": Route("org", ("owner", "editor")),
+    "builder.resolve_comment": Route("org", ("owner", "editor")),
+    "builder.move_to_newest_base": Route("org", ("owner", "editor")),
     "advisor.surveys": Route("advisor"),
+    "advisor.queue": Route("advisor"),
+    "advisor.my_reviews": Route("advisor"),
+    "advisor.assign": Route("advisor"),
+    "advisor.review": Route("advisor"),
+    "advisor.comment": Route("advisor"),
+    "advisor.resolve_comment": Route("advisor"),
+    "advisor.approve": Route("advisor"),
+    "advisor.request_changes": Route("advisor"),
+    "advisor.base_version_list": Route("advisor"),
+    "advisor.base_version_diff": Route("advisor"),
+    "notifications.index": Route("account"),
+    "notifications.mark_read": Route("account"),
     "admin.index": Route("admin"),
     "admin.organisations": Route("admin"),
     "admin.organisation": Route("admin"),
@@ -130,6 +179,15 @@ def _build_world() -> World:
             memberships[role.value] = membership
             users[f"{role.value}-{label}"] = user
         survey, _, collector = factories.published_survey(organisation)
+        draft, _ = new_survey_from_base(organisation, "Utkast", survey.base_version)
+        db.session.flush()
+        own_question = builder.add_question(
+            draft, "visit", {"type": "short_text", "text": {"nb": "Hva mer?"}}
+        )
+        comment = ReviewComment(
+            survey_id=survey.id, organisation_id=organisation.id, body="Vurder dette.", revision_number=1
+        )
+        db.session.add(comment)
         invitation = Invitation(
             organisation=organisation,
             email=f"new-{label}@example.org",
@@ -147,6 +205,10 @@ def _build_world() -> World:
             "user_id": users[f"viewer-{label}"].id,
             "filename": "app.css",
             "collector_id": collector.id,
+            "comment_id": comment.id,
+            "draft_survey_id": draft.id,
+            "code": own_question,
+            "section_code": "visit",
             "kind": "svg",
             # A real survey link: answer pages work with it; reset and invitation pages refuse it.
             "token": collector.token,
@@ -175,8 +237,11 @@ def log_in(client, user: Login) -> None:
 
 
 def url_for_rule(app, rule, values: dict) -> str:
+    route = ROUTES[rule.endpoint]
     arguments = {name: values[name] for name in rule.arguments}
-    return app.url_map.bind("localhost").build(rule.endpoint, arguments)
+    if route.draft:
+        arguments["survey_id"] = values["draft_survey_id"]
+    return app.url_map.bind("localhost").build(rule.endpoint, arguments) + route.query
 
 
 def application_rules(app):
@@ -211,9 +276,11 @@ def expected_foreign_status(route: Route, role: str, endpoint: str, survey_reada
     if route.scope == "admin":
         return {200, 302, 400, 405} if role == "admin" else {404}
     if route.scope == "advisor":
-        return {200} if role == "advisor" else {404}
+        # Advisors' actions on another organisation's survey redirect back with the outcome.
+        return {200, 302, 400, 405} if role == "advisor" else {404}
     if route.scope == "design" and role == "advisor" and survey_readable:
-        return {200}
+        # The preview checks a posted page as a respondent's page is checked: this one names none.
+        return {200, 400} if endpoint == "builder.preview" else {200}
     return {404}
 
 

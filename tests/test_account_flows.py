@@ -534,6 +534,8 @@ def test_an_advisor_without_two_factor_is_sent_to_set_it_up_from_every_page(app,
         "user_id": user(app, VIEWER).id,
         "collector_id": 1,
         "comment_id": 1,
+        "code": "first_visit",
+        "section_code": "visit",
         "kind": "svg",
     }
     adapter = app.url_map.bind("localhost")

@@ -782,27 +782,16 @@ def test_unknown_reference_list():
     ]
 
 
-@pytest.mark.parametrize(
-    ("valid", "edits", "line"),
-    [
-        pytest.param(
-            definition(VISITED + "  locked: false\n", kind="bank_module", tail="topic: visits\n"),
-            {"locked: false": "locked: true"},
-            10,
-            id="bank module",
-        ),
-        pytest.param(
-            definition(VISITED + "  locked: false\n", kind="survey", tail='base_version: "2026.1"\n'),
-            {"locked: false": "locked: true"},
-            10,
-            id="survey",
-        ),
-    ],
-)
-def test_only_a_base_questionnaire_may_lock_questions(valid, edits, line):
-    assert problems(valid, edits) == [
-        Problem(line, "sections[0].questions[0]: only questions of a base questionnaire can be locked")
+def test_a_bank_module_may_not_lock_questions():
+    valid = definition(VISITED + "  locked: false\n", kind="bank_module", tail="topic: visits\n")
+    assert problems(valid, {"locked: false": "locked: true"}) == [
+        Problem(10, "sections[0].questions[0]: a bank module cannot lock questions")
     ]
+
+
+def test_a_survey_keeps_the_locked_questions_of_its_base():
+    survey = definition(VISITED + "  locked: true\n", kind="survey", tail='base_version: "2026.1"\n')
+    assert check_text(survey).ok
 
 
 @pytest.mark.parametrize(

@@ -40,10 +40,14 @@ class CollectorState(StrEnum):
 
 
 def collector_by_token(token: str) -> Collector | None:
-    """The link, with its survey and organisation loaded in the same query (every page needs them)."""
+    """The link, with its survey, organisation and newest published revision id loaded in the same
+    query (every page needs them)."""
     return db.session.scalar(
         select(Collector)
-        .options(joinedload(Collector.survey).joinedload(Survey.organisation))
+        .options(
+            joinedload(Collector.survey).joinedload(Survey.organisation),
+            undefer(Collector.published_revision_id),
+        )
         .where(Collector.token == token)
     )
 

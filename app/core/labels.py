@@ -34,6 +34,10 @@ SURVEY_ACTION_NAMES = {
     "archive": _l("Archived"),
     "new_revision": _l("New revision started"),
     "discard_revision": _l("New revision discarded"),
+    # Review comments (`app.reviews`), in the same history.
+    "comment": _l("Commented"),
+    "reply": _l("Replied to a comment"),
+    "resolve_comment": _l("Resolved a comment"),
 }
 
 OPT_IN_KIND_NAMES = {

@@ -19,6 +19,8 @@ from app.organisations.services import OrganisationError
 from app.organisations.settings import update_appearance, update_profile
 from app.questionnaires.definition import iter_questions
 from app.responses import services as responses
+from app.reviews import base_versions
+from app.reviews import services as reviews
 from app.surveys import lifecycle
 from app.surveys.collectors import (
     CollectorError,
@@ -90,7 +92,9 @@ def _survey_overview(survey: Survey, submit_form=None, duplicate_form=None):
         questions=list(iter_questions(revision.definition)),
         actions=lifecycle.available_actions(survey),
         review_required=lifecycle.review_required(survey),
-        history=lifecycle.history(survey),
+        history=reviews.audit_history(survey),
+        threads=reviews.threads(survey),
+        newer_base=base_versions.newer_base(survey),
         submit_form=submit_form or SubmitForReviewForm(formdata=None),
         duplicate_form=duplicate_form,
     )
@@ -137,7 +141,7 @@ def submit_survey(org_id: int, survey_id: int):
     return _change_state(
         org_id,
         survey_id,
-        lambda survey, user: lifecycle.submit_for_review(survey, user, form.message.data),
+        lambda survey, user: reviews.submit(survey, user, form.message.data),
         _("The survey is submitted for review. NPU's advisors will look at it."),
     )
 

@@ -58,6 +58,18 @@ def whole_number(**kwargs) -> fields.Integer:
     return fields.Integer(strict=True, error_messages={"invalid": "expected a whole number"}, **kwargs)
 
 
+class ScalePoint(fields.Integer):
+    """A scale point used as a key: a number in YAML, text once the definition is stored as JSON."""
+
+    def __init__(self):
+        super().__init__(strict=True, error_messages={"invalid": "expected a whole number"})
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, str) and value.isdigit():
+            value = int(value)
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
 def at_least(minimum: int, what: str) -> validate.Validator:
     return validate.Length(min=minimum, error=f"needs at least {minimum} {what}")
 
@@ -158,6 +170,8 @@ class QuestionBaseSchema(StrictSchema):
     locked = fields.Boolean(load_default=False)
     show_if = ConditionField()
     comparable_with = fields.List(Code())
+    # In a survey: the question-bank module a question was copied from (it stays comparable).
+    bank_module = Code()
 
 
 class SingleChoiceSchema(QuestionBaseSchema):
@@ -182,7 +196,7 @@ class ScaleSchema(StrictSchema):
     points = whole_number(
         required=True, validate=validate.Range(min=2, max=11, error="a scale has from 2 to 11 points")
     )
-    labels = fields.Dict(keys=whole_number(), values=Text(), required=True)
+    labels = fields.Dict(keys=ScalePoint(), values=Text(), required=True)
     midpoint = Text()
 
     @validates_schema
@@ -311,6 +325,10 @@ class DefinitionSchema(StrictSchema):
     )
     title = Text(required=True)
     description = Text()
+    # A survey's own texts for respondents: before the first page, after the last, on the privacy page.
+    intro = Text()
+    thank_you = Text()
+    privacy_notice = Text()
     languages = fields.List(
         fields.String(
             validate=validate.OneOf(LANGUAGES, error="unknown language '{input}' (use nb, nn or en)")
@@ -332,3 +350,15 @@ class DefinitionSchema(StrictSchema):
             raise ValidationError("Missing data for required field.", field_name="topic")
         if data.get("kind") == "survey" and "base_version" not in data:
             raise ValidationError("Missing data for required field.", field_name="base_version")
+
+
+class DraftSectionSchema(SectionSchema):
+    """A page of a survey being built may still be empty."""
+
+    questions = fields.List(QuestionField(), required=True)
+
+
+class DraftDefinitionSchema(DefinitionSchema):
+    """A survey being built: everything checked, except that pages may still be empty."""
+
+    sections = fields.List(fields.Nested(DraftSectionSchema), required=True, validate=at_least(1, "section"))

@@ -1,13 +1,13 @@
 """Validate questionnaire definition files and report problems as (line, message)."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from marshmallow import ValidationError
 
 from app.core.languages import LANGUAGES
 from app.questionnaires.definition import iter_questions, options_of
-from app.questionnaires.schemas import NUMERIC_TYPES, DefinitionSchema
+from app.questionnaires.schemas import NUMERIC_TYPES, DefinitionSchema, DraftDefinitionSchema
 from app.questionnaires.yaml_source import SourceDocument, SourceError, read_yaml
 from app.reference.services import reference_codes
 
@@ -20,6 +20,8 @@ DICT_ENTRY_PARTS = ("key", "value")
 class Problem:
     line: int
     message: str
+    # Where in the definition (e.g. ("sections", 0, "questions", 2)); lets the builder point at it.
+    path: tuple = field(default=(), compare=False)
 
 
 @dataclass
@@ -39,20 +41,39 @@ def format_path(path: tuple) -> str:
     return text
 
 
-def check_text(text: str | bytes) -> CheckResult:
+def check_text(text: str | bytes, draft: bool = False) -> CheckResult:
+    """Check YAML text; a `draft` is checked as `check_definition` checks one."""
     try:
         document = read_yaml(text)
     except SourceError as problem:
         return CheckResult(None, [Problem(problem.line, problem.message)])
+    return _check_document(document, draft)
+
+
+def check_definition(data: dict, draft: bool = False) -> CheckResult:
+    """Check a definition held in memory; problems carry paths, not lines. A `draft` (a survey being
+    built) may have empty pages and lack translations: the builder lists those apart, and they
+    must be fixed before the survey goes to review."""
+    return _check_document(SourceDocument(data), draft)
+
+
+def translation_gaps(definition: dict) -> list[Problem]:
+    """Texts missing in a language the (valid) definition offers, each with its path."""
+    rules = DefinitionRules(definition, SourceDocument(definition))
+    rules._check_languages(definition, ())
+    return rules.problems
+
+
+def _check_document(document: SourceDocument, draft: bool) -> CheckResult:
     if not isinstance(document.data, dict):
         return CheckResult(
             None, [Problem(1, "the file must be a mapping with kind, code, version and sections")]
         )
     try:
-        definition = DefinitionSchema().load(document.data)
+        definition = (DraftDefinitionSchema if draft else DefinitionSchema)().load(document.data)
     except ValidationError as error:
         return CheckResult(None, sorted(_schema_problems(error.messages, (), document)))
-    problems = sorted(DefinitionRules(definition, document).check())
+    problems = sorted(DefinitionRules(definition, document).check(require_translations=not draft))
     return CheckResult(definition if not problems else None, problems)
 
 
@@ -81,12 +102,12 @@ def _schema_problems(messages, path: tuple, document: SourceDocument) -> list[Pr
         parent, key = path[:-1], path[-1] if path else None
         if message == MARSHMALLOW_REQUIRED:
             problems.append(
-                Problem(document.line_of(parent), f"{_where(parent)}missing required key '{key}'")
+                Problem(document.line_of(parent), f"{_where(parent)}missing required key '{key}'", parent)
             )
         elif message == MARSHMALLOW_UNKNOWN:
-            problems.append(Problem(document.line_of(path), f"{_where(parent)}unknown key '{key}'"))
+            problems.append(Problem(document.line_of(path), f"{_where(parent)}unknown key '{key}'", path))
         else:
-            problems.append(Problem(document.line_of(path), f"{_where(path)}{message}"))
+            problems.append(Problem(document.line_of(path), f"{_where(path)}{message}", path))
     return problems
 
 
@@ -112,13 +133,14 @@ class DefinitionRules:
         self.problems: list[Problem] = []
 
     def problem(self, path: tuple, message: str) -> None:
-        self.problems.append(Problem(self.document.line_of(path), f"{_where(path)}{message}"))
+        self.problems.append(Problem(self.document.line_of(path), f"{_where(path)}{message}", path))
 
-    def check(self) -> list[Problem]:
+    def check(self, require_translations: bool = True) -> list[Problem]:
         self._check_option_lists()
         self._check_sections_and_questions()
         self._check_opt_ins()
-        self._check_languages(self.definition, ())
+        if require_translations:
+            self._check_languages(self.definition, ())
         return self.problems
 
     def _check_option_lists(self) -> None:
@@ -152,12 +174,13 @@ class DefinitionRules:
             for ref in iter_questions(self.definition)
             for code in [ref.question["code"]] + [row["code"] for row in ref.question.get("rows", [])]
         }
-        is_base = self.definition["kind"] == "base"
+        is_module = self.definition["kind"] == "bank_module"
         for ref in iter_questions(self.definition):
             question, path = ref.question, ref.path
             self._check_question_options(question, path)
-            if question["locked"] and not is_base:
-                self.problem(path, "only questions of a base questionnaire can be locked")
+            if question["locked"] and is_module:
+                # Locked questions come from a base questionnaire (and are copied into surveys).
+                self.problem(path, "a bank module cannot lock questions")
             if "show_if" in question:
                 self._check_condition(
                     question["show_if"], path + ("show_if",), question["code"], earlier, later

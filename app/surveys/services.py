@@ -44,6 +44,9 @@ def new_survey_from_base(
     """A draft survey whose first revision is a copy of the base questionnaire."""
     definition = copy.deepcopy(base.definition)
     definition.update(kind="survey", code="survey", version="1", base_version=base.version)
+    # The member's title is the survey's in every language until they translate it.
+    definition["title"] = {language: title for language in definition["languages"]}
+    definition.pop("changelog", None)
     survey = Survey(
         organisation=organisation,
         title=title,

@@ -329,7 +329,7 @@ def test_an_editor_adds_a_custom_question_through_the_form(app, client, editor):
             "options-1-exclusive": "y",
         },
     )
-    assert saved.status_code == 302, saved.text[saved.text.find("error-summary"):][:1500]
+    assert saved.status_code == 302, saved.text[saved.text.find("error-summary") :][:1500]
     question = next(
         ref.question
         for ref in iter_questions(stored(app, editor).revisions[-1].definition)

@@ -19,7 +19,7 @@ from app.design_checks import findings_by_question, findings_for_survey
 from app.extensions import db
 from app.questionnaires.definition import options_of
 from app.reference.services import current_items
-from app.reviews import base_versions, services
+from app.reviews import base_versions, form_actions, services
 from app.reviews.diff import continued_by
 from app.surveys import lifecycle
 from app.surveys.models import Survey
@@ -139,21 +139,7 @@ def review(survey_id: int):
 @QUEUE
 def comment(survey_id: int):
     survey = _survey_for_review(survey_id)
-    question_code = request.form.get("question") or None
-    try:
-        services.add_comment(
-            survey,
-            current_user,
-            request.form.get("body", ""),
-            question_code=question_code,
-            parent_id=request.form.get("parent", type=int),
-        )
-    except services.ReviewError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-    else:
-        db.session.commit()
-        flash(_("The comment is saved."), "info")
+    question_code = form_actions.post_comment(survey)
     return _back_to_review(survey, f"review-{question_code}" if question_code else "general-comments")
 
 
@@ -161,17 +147,7 @@ def comment(survey_id: int):
 @QUEUE
 def resolve_comment(survey_id: int, comment_id: int):
     survey = _survey_for_review(survey_id)
-    found = services.comment_in_survey(survey, comment_id)
-    if found is None:
-        abort(404)
-    try:
-        services.resolve(found, current_user)
-    except services.ReviewError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-    else:
-        db.session.commit()
-        flash(_("The comment is resolved."), "info")
+    form_actions.resolve_comment(survey, comment_id)
     return _back_to_review(survey)
 
 

@@ -1,15 +1,14 @@
 """Members answer advisors' comments beside the questions and on the survey's page, and move a
 draft to the newest base questionnaire."""
 
-from flask import abort, flash, redirect, request, url_for
+from flask import flash, redirect, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from app.access.permissions import Permission
 from app.access.policy import org_permission
 from app.builder.blueprint import bp, survey_in_use
 from app.extensions import db
-from app.reviews import base_versions, services
+from app.reviews import base_versions, form_actions
 
 EDIT = org_permission(Permission.EDIT_SURVEYS)
 
@@ -39,21 +38,7 @@ def _back(survey, question_code: str | None):
 @EDIT
 def add_comment(org_id: int, survey_id: int):
     survey = survey_in_use(survey_id)
-    question_code = request.form.get("question") or None
-    try:
-        services.add_comment(
-            survey,
-            current_user,
-            request.form.get("body", ""),
-            question_code=question_code,
-            parent_id=request.form.get("parent", type=int),
-        )
-    except services.ReviewError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-    else:
-        db.session.commit()
-        flash(_("The comment is saved."), "info")
+    question_code = form_actions.post_comment(survey)
     return _back(survey, question_code)
 
 
@@ -61,17 +46,7 @@ def add_comment(org_id: int, survey_id: int):
 @EDIT
 def resolve_comment(org_id: int, survey_id: int, comment_id: int):
     survey = survey_in_use(survey_id)
-    comment = services.comment_in_survey(survey, comment_id)
-    if comment is None:
-        abort(404)
-    try:
-        services.resolve(comment, current_user)
-    except services.ReviewError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-    else:
-        db.session.commit()
-        flash(_("The comment is resolved."), "info")
+    comment = form_actions.resolve_comment(survey, comment_id)
     return _back(survey, comment.question_code)
 
 

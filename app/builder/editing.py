@@ -180,29 +180,42 @@ def new_question(org_id: int, survey_id: int):
         s["code"] for s in definition["sections"]
     }:
         abort(404)
+    return _question_page(
+        survey,
+        question_type,
+        save=lambda form: builder.add_question(
+            survey, section_code, question_form.build(form, question_type)
+        ),
+        prepare=question_form.add_empty_option_rows,
+        saved=_("The question is added."),
+    )
+
+
+def _question_page(survey, question_type: str, *, save, prepare, saved: str, code: str | None = None):
+    """The question form, new or edited: more option rows on request, else check and save."""
     form = QuestionForm()
     if request.method == "GET":
-        question_form.add_empty_option_rows(form)
+        prepare(form)
     elif request.form.get("action") == "more_options":
         question_form.add_empty_option_rows(form)
     elif form.validate_on_submit():
         try:
-            question = question_form.build(form, question_type)
-            code = builder.add_question(survey, section_code, question)
+            stored_code = save(form) or code
         except (question_form.QuestionFormError, BuilderError) as error:
             db.session.rollback()
             attach_error(form, _field_name(error), error.message)
         else:
             db.session.commit()
-            flash(_("The question is added."), "info")
-            return _back_to_builder(survey, f"question-{code}")
+            flash(saved, "info")
+            return _back_to_builder(survey, f"question-{stored_code}")
     return render_template(
         "builder/question.html",
         survey=survey,
         form=form,
         question_type=question_type,
         type_names=QUESTION_TYPE_NAMES,
-        creating=True,
+        creating=code is None,
+        code=code,
     ), 400 if form.errors else 200
 
 
@@ -220,31 +233,21 @@ def edit_question(org_id: int, survey_id: int, code: str):
     if current.get("locked") or builder.is_from_bank(current):
         flash(_("Common questions and questions from the question bank cannot be changed."), "info")
         return _back_to_builder(survey, f"question-{code}")
-    form = QuestionForm()
-    if request.method == "GET":
+
+    def prepare(form: QuestionForm) -> None:
         question_form.fill(form, current, definition)
         question_form.add_empty_option_rows(form, 2 if current["type"] in question_form.CHOICE_TYPES else 0)
-    elif request.form.get("action") == "more_options":
-        question_form.add_empty_option_rows(form)
-    elif form.validate_on_submit():
-        try:
-            builder.update_question(survey, code, question_form.build(form, current["type"], keep=current))
-        except (question_form.QuestionFormError, BuilderError) as error:
-            db.session.rollback()
-            attach_error(form, _field_name(error), error.message)
-        else:
-            db.session.commit()
-            flash(_("The question is saved."), "info")
-            return _back_to_builder(survey, f"question-{code}")
-    return render_template(
-        "builder/question.html",
-        survey=survey,
-        form=form,
-        question_type=current["type"],
-        type_names=QUESTION_TYPE_NAMES,
-        creating=False,
+
+    return _question_page(
+        survey,
+        current["type"],
+        save=lambda form: builder.update_question(
+            survey, code, question_form.build(form, current["type"], keep=current)
+        ),
+        prepare=prepare,
+        saved=_("The question is saved."),
         code=code,
-    ), 400 if form.errors else 200
+    )
 
 
 def _question(definition: dict, code: str) -> dict:

@@ -1,5 +1,6 @@
 """The public answering pages at /s/<token>, as a respondent and the database see them."""
 
+import copy
 import hashlib
 import logging
 from datetime import timedelta
@@ -15,6 +16,7 @@ from app.jobs.models import PendingJob
 from app.responses.models import Answer, Response, ResponseStatus
 from app.responses.summary import refresh_response_summary
 from tests.answering_support import (
+    DEFINITION,
     OTHER_MAX_LENGTH,
     PAGE_1,
     PAGE_2,
@@ -29,6 +31,7 @@ from tests.answering_support import (
     message,
     page_number,
     row_counts,
+    texts,
     visible_text,
     with_languages,
 )
@@ -676,3 +679,18 @@ def test_privacy_accessibility_theme_and_logo(app, client, link):
     theme = client.get(f"{link.url}/theme.css")
     assert theme.status_code == 200 and theme.content_type.startswith("text/css")
     assert client.get(f"{link.url}/logo").status_code == 404  # the organisation has no logo
+
+
+def test_the_surveys_own_intro_thank_you_and_privacy_notice_reach_the_respondent(app, client):
+    definition = copy.deepcopy(DEFINITION)
+    definition["intro"] = texts("Velkommen til **vår** undersøkelse.", "Velkomen!", "Welcome!")
+    definition["thank_you"] = texts("Tusen takk, vi ses i foajeen!", "Takk!", "Thanks!")
+    definition["privacy_notice"] = texts("Svarene slettes etter to år.", "Slettast.", "Deleted.")
+    link = answering_survey(app, definition)
+
+    first = client.get(link.url).text
+    assert "Velkommen til <strong>vår</strong> undersøkelse." in first
+    privacy = client.get(f"{link.url}/privacy").text
+    assert "Svarene slettes etter to år." in privacy
+    assert "behandlingsansvarlig" in privacy
+    assert "Tusen takk, vi ses i foajeen!" in client.get(link.thanks_url).text

@@ -411,6 +411,9 @@ def test_a_copy_is_a_new_draft_with_the_newest_revisions_questions(in_english):
     assert [r.number for r in copied.revisions] == [1]
     assert copied.revisions[0].published_at is None
     assert copied.revisions[0].definition["intro"] == {"nb": "Ny innledning"}
+    assert copied.revisions[0].definition["title"]["nb"] == "Publikumsundersøkelse 2027", (
+        "the builder names the survey after its definition: the copy keeps its own name"
+    )
     assert copied.collectors == []
     event = events_of(copied.id)[0]
     assert (event.action, event.actor_id, event.message) == ("duplicate", owner.id, "Publikumsundersøkelse")

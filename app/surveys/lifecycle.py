@@ -383,6 +383,8 @@ def duplicate(survey: Survey, user: User, title: str) -> Survey:
     title = _checked_title(title)
     definition = copy.deepcopy(survey.revisions[-1].definition)
     definition["version"] = "1"
+    # The copy's name is its own in every language, until the member translates it.
+    definition["title"] = {language: title for language in definition["languages"]}
     copied = Survey(
         organisation_id=survey.organisation_id,
         title=title,

@@ -322,16 +322,24 @@ def start_response(
     return Started(key, existing=existing)
 
 
+def answer_codes(shown: Page, skip: set[str] = frozenset()) -> set[str]:
+    """The codes this page's answers are stored and sent under (a matrix: one per row)."""
+    codes = set()
+    for item in shown.questions:
+        question = item.question
+        if question["code"] not in skip:
+            codes |= {row["code"] for row in question.get("rows", [])} or {question["code"]}
+    return codes
+
+
 def save_page(response_id: int, shown: Page, result: PageResult, fresh: bool = False) -> None:
     """Replace this page's stored answers by the new ones (back and forward never duplicate).
     A `fresh` response has no answers yet, so there is nothing to replace."""
     if not fresh:
-        codes = set()
-        for item in shown.questions:
-            question = item.question
-            codes |= {row["code"] for row in question.get("rows", [])} or {question["code"]}
         db.session.execute(
-            delete(Answer).where(Answer.response_id == response_id, Answer.question_code.in_(codes))
+            delete(Answer).where(
+                Answer.response_id == response_id, Answer.question_code.in_(answer_codes(shown))
+            )
         )
     rows: list[AnswerValue] = []
     for item in shown.questions:

@@ -72,20 +72,11 @@ def replay(definition: dict, carried: MultiDict) -> dict:
     return given
 
 
-def _field_names(shown: flow.Page, skip: set[str] = frozenset()) -> set[str]:
-    names = set()
-    for item in shown.questions:
-        question = item.question
-        if question["code"] not in skip:
-            names |= {row["code"] for row in question.get("rows", [])} or {question["code"]}
-    return names
-
-
 def _with_page(
     carried: MultiDict, shown: flow.Page, form: MultiDict, skip: set[str] = frozenset()
 ) -> MultiDict:
     """The carried fields with this page's answers replaced by the ones just sent."""
-    names = _field_names(shown, skip)
+    names = flow.answer_codes(shown, skip)
     kept = [(name, value) for name, value in carried.items(multi=True) if name not in names]
     return MultiDict(kept + [(name, value) for name in sorted(names) for value in form.getlist(name)])
 

@@ -51,6 +51,11 @@ def _draft(survey_id: int):
     return survey, revision.definition
 
 
+def _offset() -> int:
+    """One step up or down, as the Up and Down buttons say."""
+    return -1 if request.form.get("direction") == "up" else 1
+
+
 def _overview(survey):
     return redirect(url_for("member.survey_design", org_id=survey.organisation_id, survey_id=survey.id))
 
@@ -347,10 +352,9 @@ def _condition(definition: dict, form: RulesForm) -> dict | None:
 @EDIT
 def move_question(org_id: int, survey_id: int, code: str):
     survey = survey_in_use(survey_id)
-    offset = -1 if request.form.get("direction") == "up" else 1
     return _apply(
         survey,
-        lambda: builder.move_question(survey, code, offset),
+        lambda: builder.move_question(survey, code, _offset()),
         _("The question is moved."),
         f"question-{code}",
     )
@@ -439,10 +443,9 @@ def edit_section(org_id: int, survey_id: int, section_code: str):
 @EDIT
 def move_section(org_id: int, survey_id: int, section_code: str):
     survey = survey_in_use(survey_id)
-    offset = -1 if request.form.get("direction") == "up" else 1
     return _apply(
         survey,
-        lambda: builder.move_section(survey, section_code, offset),
+        lambda: builder.move_section(survey, section_code, _offset()),
         _("The page is moved."),
         f"page-{section_code}",
     )

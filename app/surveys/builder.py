@@ -47,8 +47,7 @@ def working_revision(survey: Survey) -> SurveyRevision | None:
     return None
 
 
-def save_definition(survey: Survey, definition: dict) -> dict:
-    """Check a whole new definition against every rule and store it as the draft."""
+def _draft_revision(survey: Survey) -> SurveyRevision:
     revision = working_revision(survey)
     if revision is None:
         raise BuilderError(
@@ -57,6 +56,12 @@ def save_definition(survey: Survey, definition: dict) -> dict:
                 "Start a new revision to change a survey that is in review or published."
             )
         )
+    return revision
+
+
+def save_definition(survey: Survey, definition: dict) -> dict:
+    """Check a whole new definition against every rule and store it as the draft."""
+    revision = _draft_revision(survey)
     result = check_definition(definition, draft=True)
     if not result.ok:
         raise BuilderError(
@@ -74,10 +79,7 @@ def save_definition(survey: Survey, definition: dict) -> dict:
 
 
 def _edit(survey: Survey, change: Callable[[dict], None]) -> dict:
-    revision = working_revision(survey)
-    if revision is None:
-        return save_definition(survey, {})  # raises the explanation
-    definition = copy.deepcopy(revision.definition)
+    definition = copy.deepcopy(_draft_revision(survey).definition)
     change(definition)
     return save_definition(survey, definition)
 
@@ -217,16 +219,12 @@ def _refuse_locked(question: dict) -> None:
         )
 
 
-def _codes_in_order(definition: dict) -> list[str]:
-    return [ref.question["code"] for ref in iter_questions(definition)]
-
-
 def _refuse_conditions_before_their_questions(definition: dict) -> None:
-    position = {code: index for index, code in enumerate(_codes_in_order(definition))}
+    position = {}
+    for index, ref in enumerate(iter_questions(definition)):
+        for code in [ref.question["code"]] + [row["code"] for row in ref.question.get("rows", [])]:
+            position[code] = index  # a matrix row stands where its matrix stands
     for ref in iter_questions(definition):
-        for row_holder in iter_questions(definition):
-            for row in row_holder.question.get("rows", []):
-                position.setdefault(row["code"], position[row_holder.question["code"]])
         targets = condition_targets(ref.question.get("show_if"))
         if any(position.get(target, -1) >= position[ref.question["code"]] for target in targets):
             raise BuilderError(

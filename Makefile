@@ -16,7 +16,7 @@ $(BIN)/.installed: pyproject.toml
 install: $(BIN)/.installed
 
 translations: install
-	$(BIN)/pybabel compile -d i18n -D messages --statistics 2>&1 | grep -v '^$$' || true
+	$(BIN)/pybabel compile --use-fuzzy -d i18n -D messages --statistics 2>&1 | grep -v '^$$' || true
 
 migrate: install translations
 	$(BIN)/flask db upgrade

@@ -95,4 +95,9 @@ def load_config(instance_path: str, environ=os.environ) -> dict:
         "SUBMISSION_RATE_LIMIT": _flag(environ.get("SUBMISSION_RATE_LIMIT"), default=True),
         # X-Forwarded-For is trusted only from this many reverse proxies in front of the app.
         "TRUSTED_PROXY_COUNT": int(environ.get("TRUSTED_PROXY_COUNT", "0")),
+        # Respondent protection on results pages: figures from fewer responses are hidden, free text
+        # needs this many responses, and filters narrowing below the last are refused.
+        "RESULTS_MIN_CELL": int(environ.get("RESULTS_MIN_CELL", "5")),
+        "RESULTS_MIN_FREE_TEXT": int(environ.get("RESULTS_MIN_FREE_TEXT", "10")),
+        "RESULTS_MIN_FILTER": int(environ.get("RESULTS_MIN_FILTER", "5")),
     }

@@ -1,0 +1,1 @@
+"""A survey's own results for its organisation: figures, filters, charts, the printable report."""

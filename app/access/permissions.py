@@ -19,6 +19,7 @@ class Permission(enum.StrEnum):
     MANAGE_SETTINGS = "manage_settings"
     MANAGE_API_TOKENS = "manage_api_tokens"
     DELETE_TEST_RESPONSES = "delete_test_responses"
+    DELETE_RESPONSES = "delete_responses"
     MANAGE_OPT_INS = "manage_opt_ins"
     # Across organisations (NPU staff)
     READ_SUBMITTED_DESIGNS = "read_submitted_designs"
@@ -47,6 +48,7 @@ ORG_ROLE_PERMISSIONS: dict[OrgRole, frozenset[Permission]] = {
             Permission.MANAGE_SETTINGS,
             Permission.MANAGE_API_TOKENS,
             Permission.DELETE_TEST_RESPONSES,
+            Permission.DELETE_RESPONSES,
         }
     ),
     OrgRole.EDITOR: frozenset(_EDITOR),

@@ -2,7 +2,16 @@
 
 from app.accounts.models import Invitation, Membership, User
 from app.answering.models import OptIn
+from app.benchmarks.models import (
+    BenchmarkCell,
+    BenchmarkContribution,
+    BenchmarkQuestionMap,
+    BenchmarkSnapshot,
+    BenchmarkWatermark,
+)
+from app.api_tokens.models import ApiToken
 from app.demo.models import DemoSeed
+from app.exports.models import ExportRequest
 from app.jobs.models import PendingJob
 from app.mail.models import OutgoingMail
 from app.organisations.models import Organisation
@@ -14,9 +23,16 @@ from app.surveys.models import Collector, Survey, SurveyEvent, SurveyRevision
 
 __all__ = [
     "Answer",
+    "ApiToken",
     "BankModule",
+    "BenchmarkCell",
+    "BenchmarkContribution",
+    "BenchmarkQuestionMap",
+    "BenchmarkSnapshot",
+    "BenchmarkWatermark",
     "Collector",
     "DemoSeed",
+    "ExportRequest",
     "Invitation",
     "OutgoingMail",
     "Membership",

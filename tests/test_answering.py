@@ -165,7 +165,7 @@ def test_a_full_walk_stores_one_complete_response_with_every_answer(app, client,
     with app.app_context():
         jobs = db.session.scalars(select(PendingJob)).all()
         assert [(job.task, job.args) for job in jobs] == [
-            ("refresh_response_summary", {"survey_id": link.survey_id})
+            ("aggregate_responses", {"survey_id": link.survey_id})
         ]
 
 

@@ -130,7 +130,7 @@ def test_a_job_claimed_by_another_runner_is_not_run_twice(app_context):
 
 
 def test_a_job_whose_runner_died_goes_back_to_pending(app_context):
-    job = db.session.get(PendingJob, record_job("refresh_response_summary", survey_id=1))
+    job = db.session.get(PendingJob, record_job("aggregate_responses", survey_id=1))
     db.session.commit()
     job.state = JobState.RUNNING
     job.started_at = utcnow() - timedelta(hours=1)

@@ -24,3 +24,12 @@ def purge_partials() -> int:
         purged = purge_stale_partials()
         db.session.commit()
         return purged
+
+
+def recompute_benchmarks() -> None:
+    """The nightly full recompute of every survey's statistics and every peer group's snapshot."""
+    with worker_app().app_context():
+        from app.benchmarks.services import recompute_benchmarks as recompute
+
+        recompute()
+        db.session.commit()

@@ -392,7 +392,7 @@ def finish(response: Response, status: ResponseStatus) -> None:
 
 
 def _record_finished(survey_id: int) -> None:
-    record_job("refresh_response_summary", survey_id=survey_id)
+    record_job("aggregate_responses", survey_id=survey_id)
 
 
 def purge_stale_partials() -> int:

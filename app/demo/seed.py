@@ -87,7 +87,7 @@ def seed_demo(options: SeedOptions, reset: bool = False) -> tuple[bool, list[Dem
         collector = publish(survey, revision, "Nettside og nyhetsbrev")
         profile = AudienceProfile.for_organisation(organisation.sector_code, organisation.fylke_code, rng)
         _insert_responses(revision, collector, profile, generator, options.responses_per_org, rng)
-        record_job("refresh_response_summary", survey_id=survey.id)
+        record_job("aggregate_responses", survey_id=survey.id)
     db.session.add(DemoSeed(options=asdict(options), logins=[asdict(login) for login in logins]))
     db.session.commit()
     run_due_jobs()

@@ -12,10 +12,17 @@ class Task:
 
 
 TASKS: dict[str, Task] = {
-    "refresh_response_summary": Task(
-        function="app.responses.summary:refresh_response_summary", queue="aggregation", timeout_seconds=300
+    "aggregate_responses": Task(
+        function="app.responses.follow_up:aggregate_responses", queue="aggregation", timeout_seconds=300
+    ),
+    "recompute_benchmarks": Task(
+        function="app.benchmarks.services:recompute_benchmarks", queue="aggregation", timeout_seconds=1800
     ),
     "deliver_mail": Task(function="app.mail.services:deliver_mail", queue="mail", timeout_seconds=60),
+    # One attempt: a failed export is shown as failed and the member starts a new one.
+    "run_export": Task(
+        function="app.exports.services:run_export", queue="exports", timeout_seconds=1800, max_attempts=1
+    ),
 }
 
 # Seconds to wait before attempt 2, 3, 4, ...

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import delete
 
+from app.benchmarks.aggregation import forget_deleted_responses
 from app.core.types import utcnow
 from app.extensions import db
 from app.jobs.services import record_job
@@ -55,7 +56,7 @@ def store_response(
     )
     db.session.add(response)
     db.session.flush()
-    record_job("refresh_response_summary", survey_id=revision.survey_id)
+    record_job("aggregate_responses", survey_id=revision.survey_id)
     return response
 
 
@@ -64,5 +65,6 @@ def delete_test_responses(survey_id: int) -> int:
     deleted = db.session.execute(
         delete(Response).where(Response.survey_id == survey_id, Response.is_test.is_(True))
     ).rowcount
-    record_job("refresh_response_summary", survey_id=survey_id)
+    forget_deleted_responses(survey_id)
+    record_job("aggregate_responses", survey_id=survey_id)
     return deleted

@@ -1,0 +1,106 @@
+from datetime import datetime
+
+from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.core.types import JSONDocument, UTCDateTime, utcnow
+from app.extensions import db
+
+# The question key of the row counting a revision's complete responses in a period.
+RESPONSES_KEY = "*"
+# The option code of the row describing the question as a whole.
+WHOLE_QUESTION = ""
+
+
+class BenchmarkCell(db.Model):
+    """Sufficient statistics of one benchmarkable question (or one of its options) for one survey
+    revision in one period. Rebuilt from the responses by a job; never edited by hand."""
+
+    __tablename__ = "benchmark_cell"
+    __table_args__ = (Index("ix_benchmark_cell_period_organisation", "period", "organisation_id"),)
+
+    survey_revision_id: Mapped[int] = mapped_column(
+        ForeignKey("survey_revision.id", ondelete="CASCADE"), primary_key=True
+    )
+    # "2026" for a calendar year, "2026-Q3" for a quarter (Europe/Oslo boundaries).
+    period: Mapped[str] = mapped_column(String(7), primary_key=True)
+    question_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    option_code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id", ondelete="CASCADE"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id", ondelete="CASCADE"))
+    # Responses that chose the option, or that answered the question for the whole-question row.
+    responses: Mapped[int] = mapped_column(Integer)
+    value_sum: Mapped[float | None] = mapped_column(Float)
+    value_sum_sq: Mapped[float | None] = mapped_column(Float)
+
+
+class BenchmarkWatermark(db.Model):
+    """How far a survey's cells are up to date: a run that saw fewer responses never overwrites them."""
+
+    __tablename__ = "benchmark_watermark"
+
+    survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id", ondelete="CASCADE"), primary_key=True)
+    response_watermark: Mapped[int] = mapped_column(Integer, default=0)
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class BenchmarkContribution(db.Model):
+    """One organisation's figures for one question and period, as used by published snapshots.
+    Content-addressed by a fingerprint, so a snapshot can leave the viewer's own figures out exactly
+    as they were when it was published."""
+
+    __tablename__ = "benchmark_contribution"
+    __table_args__ = (UniqueConstraint("organisation_id", "period", "question_key", "fingerprint"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id", ondelete="CASCADE"))
+    period: Mapped[str] = mapped_column(String(7))
+    question_key: Mapped[str] = mapped_column(String(64))
+    fingerprint: Mapped[str] = mapped_column(String(40))
+    # {option_code: [responses, value_sum, value_sum_sq]}
+    cells: Mapped[dict] = mapped_column(JSONDocument)
+
+
+class BenchmarkSnapshot(db.Model):
+    """The published figures of one peer group for one question and period.
+
+    Holds what the comparison page needs and nothing it may show directly: every figure shown is
+    computed from it with the viewing organisation left out and the disclosure rules applied."""
+
+    __tablename__ = "benchmark_snapshot"
+    __table_args__ = (UniqueConstraint("period", "group_key", "question_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period: Mapped[str] = mapped_column(String(7))
+    # e.g. "sector_fylke:NO:theatre:46"; the kind comes first, then the country and the other traits.
+    group_key: Mapped[str] = mapped_column(String(120))
+    group_kind: Mapped[str] = mapped_column(String(32))
+    question_key: Mapped[str] = mapped_column(String(64))
+    organisation_count: Mapped[int] = mapped_column(Integer)
+    response_count: Mapped[int] = mapped_column(Integer)
+    # {organisation_id: [fingerprint, responses]} of the organisations included.
+    members: Mapped[dict] = mapped_column(JSONDocument)
+    # {option_code: [responses, value_sum, value_sum_sq]} summed over the members.
+    totals: Mapped[dict] = mapped_column(JSONDocument)
+    # {measure: sorted list of the members' own estimates}, for the typical organisation and quartiles.
+    organisation_values: Mapped[dict] = mapped_column(JSONDocument)
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Incremented each time new figures replace the old ones.
+    generation: Mapped[int] = mapped_column(Integer, default=1)
+    # An organisation left and too few others changed to publish new figures safely: nothing is
+    # shown (the old figures would still hold the leaver's answers) until enough have changed.
+    withdrawn: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class BenchmarkQuestionMap(db.Model):
+    """Which answer codes of a survey revision are benchmarkable, and under which key and kind.
+    A table rather than Python so that aggregation is one join in the database."""
+
+    __tablename__ = "benchmark_question_map"
+
+    survey_revision_id: Mapped[int] = mapped_column(
+        ForeignKey("survey_revision.id", ondelete="CASCADE"), primary_key=True
+    )
+    answer_code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    question_key: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(16))

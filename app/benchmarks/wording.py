@@ -1,0 +1,105 @@
+"""Words of the comparison page: group names and the plain-language sentence of each question."""
+
+from flask_babel import format_decimal, format_percent
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from app.benchmarks.groups import OrganisationTraits
+from app.benchmarks.questions import Kind
+from app.benchmarks.values import MEAN, NPS
+from app.reference.services import label as reference_label
+
+REASONS = {
+    "too_few_organisations": _l("Too few organisations to show without revealing anyone."),
+    "too_few_responses": _l("Too few responses to show without revealing anyone."),
+    "dominated": _l("One organisation gives most of the answers here, so it is not shown."),
+    "differencing": _l(
+        "Not shown: together with another group it would reveal the figures of a few organisations."
+    ),
+    "withdrawn": _l(
+        "Being updated after an organisation left the group; shown again when enough have changed."
+    ),
+    "no_data": _l("No other organisation in this group has answered this question yet."),
+}
+
+
+def group_label(kind: str, organisation: OrganisationTraits, language: str) -> str:
+    names = {
+        "sector": reference_label("sector", organisation.sector_code, language),
+        "fylke": reference_label("fylke", organisation.fylke_code, language),
+        "country": reference_label("country", organisation.country_code, language),
+        "size": reference_label("size_band", organisation.size_band_code or "", language),
+    }
+    templates = {
+        "sector_fylke": _("%(sector)s in %(fylke)s"),
+        "sector_size": _("%(sector)s of size %(size)s in %(country)s"),
+        "sector_country": _("%(sector)s in all of %(country)s"),
+        "fylke": _("All sectors in %(fylke)s"),
+        "country": _("All organisations in %(country)s"),
+    }
+    return templates[kind] % names
+
+
+def measure_label(measure: str) -> str:
+    return str({MEAN: _l("Mean"), NPS: _l("Net Promoter Score")}[measure])
+
+
+def formatted(kind: Kind, value: float) -> str:
+    if kind in (Kind.CHOICE, Kind.MULTIPLE):
+        return format_percent(value, format="#,##0 %")
+    return format_decimal(value, format="#,##0.0")
+
+
+def sentence(question) -> str:
+    """One sentence saying what stands out against the narrowest group that can be shown."""
+    shown = question.shown_groups
+    if not question.own:
+        return _("You have no answers to this question in this period.")
+    if not shown:
+        return _("No peer group can be shown without revealing other organisations.")
+    group = shown[0]
+    fallback = (
+        ""
+        if question.groups[0].shown
+        else _("%(narrow)s cannot be shown; compared with %(broad)s.")
+        % {
+            "narrow": question.groups[0].label,
+            "broad": group.label,
+        }
+    )
+    return " ".join(part for part in (fallback, _finding(question, group)) if part)
+
+
+def _finding(question, group) -> str:
+    if question.small_base:
+        return _(
+            "Only %(count)d answers of your own: too few to test differences (small base). Compare with care."
+        ) % {"count": question.own_n}
+    tested = [c for c in group.comparisons if c.significant]
+    if not tested:
+        return _("No significant difference from %(group)s.") % {"group": group.label}
+    strongest = min(tested, key=lambda comparison: comparison.adjusted_p)
+    values = {
+        "group": group.label,
+        "option": strongest.label,
+        "own": formatted(question.kind, strongest.own.value),
+        "peer": formatted(question.kind, strongest.peer.value),
+    }
+    higher = strongest.difference.value > 0
+    if question.kind == Kind.MEAN:
+        template = (
+            _("Significantly higher mean than %(group)s (%(own)s vs %(peer)s).")
+            if higher
+            else _("Significantly lower mean than %(group)s (%(own)s vs %(peer)s).")
+        )
+    elif question.kind == Kind.NPS:
+        template = (
+            _("Significantly higher NPS than %(group)s (%(own)s vs %(peer)s).")
+            if higher
+            else _("Significantly lower NPS than %(group)s (%(own)s vs %(peer)s).")
+        )
+    elif higher:
+        template = _("Significantly more answered “%(option)s” than among %(group)s (%(own)s vs %(peer)s).")
+    else:
+        template = _("Significantly fewer answered “%(option)s” than among %(group)s (%(own)s vs %(peer)s).")
+    return template % values

@@ -15,6 +15,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from app.access.permissions import GLOBAL_ROLE_PERMISSIONS, ORG_ROLE_PERMISSIONS, Permission
 from app.accounts.models import Membership
+from app.api.auth import authenticate as authenticate_api_request
 from app.core.errors import render_error
 from app.extensions import db, login_manager
 from app.organisations.models import Organisation
@@ -26,7 +27,7 @@ ADVISOR_READABLE_STATUSES = (SurveyStatus.SUBMITTED, SurveyStatus.APPROVED, Surv
 
 @dataclass(frozen=True)
 class AccessRule:
-    kind: str  # public | login | org | global | design
+    kind: str  # public | login | org | global | design | api
     permission: Permission | None = None
     # Reachable before an advisor or admin has set up two-factor sign-in (the setup page itself).
     during_enrolment: bool = False
@@ -61,6 +62,11 @@ def global_permission(permission: Permission) -> Callable:
 def survey_design_access(view):
     """Members who may view designs; advisors when the survey is submitted, approved or published."""
     return _rule(AccessRule("design", Permission.VIEW_DESIGNS))(view)
+
+
+def api_token(view):
+    """A JSON API view: a valid bearer token names the organisation; the session is never used."""
+    return _rule(AccessRule("api"))(view)
 
 
 def rule_for_endpoint(app: Flask, endpoint: str | None) -> AccessRule | None:
@@ -99,6 +105,9 @@ def _decide(endpoint: str, view_args: dict):
         abort(403)
     if rule.kind == "public":
         return None
+    if rule.kind == "api":
+        # 401 with a problem document, never a redirect to the login page.
+        return authenticate_api_request()
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
     if current_user.two_factor_required and not current_user.two_factor_enabled and not rule.during_enrolment:

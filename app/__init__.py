@@ -82,6 +82,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.answering.views import bp as answer_bp
     from app.builder import bp as builder_bp
     from app.design_checks.views import bp as design_checks_bp
+    from app.exports.views import bp as exports_bp
     from app.health.views import bp as health_bp
     from app.mail.views import bp as mail_bp
     from app.member.views import bp as member_bp
@@ -96,6 +97,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(advisor_bp)
     app.register_blueprint(notifications_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(exports_bp)
     if app.config["BENCHMARK_FLOOR"] and app.config["APP_ENV"] != "production":
         from app.answering.floor import bp as floor_bp
 
@@ -108,6 +110,7 @@ def _register_commands(app: Flask) -> None:
     from app.accounts.cli import user_cli
     from app.demo.cli import demo_cli
     from app.design_checks.cli import survey_cli
+    from app.exports.cli import responses_cli
     from app.jobs.cli import jobs_cli
     from app.organisations.cli import org_cli
     from app.questionnaires.cli import questionnaire_cli
@@ -118,6 +121,7 @@ def _register_commands(app: Flask) -> None:
     app.cli.add_command(jobs_cli)
     app.cli.add_command(org_cli)
     app.cli.add_command(user_cli)
+    app.cli.add_command(responses_cli)
 
 
 def _register_error_pages(app: Flask) -> None:

@@ -13,6 +13,9 @@ from sqlalchemy import func, select
 
 from app.accounts.models import GlobalRole, Invitation, Membership, OrgRole, User
 from app.accounts.passwords import hash_password
+from app.core.types import utcnow
+from app.exports import services as export_services
+from app.exports.models import ExportFormat, ExportScope, ExportState
 from app.extensions import db
 from app.reviews.models import ReviewComment
 from app.surveys import builder
@@ -138,6 +141,9 @@ ROUTES: dict[str, Route] = {
     "admin.users": Route("admin"),
     "admin.user": Route("admin"),
     "admin.reference": Route("admin"),
+    "exports.index": Route("org", EDITORS),
+    "exports.download": Route("org", EDITORS),
+    "exports.import_responses": Route("org", EDITORS),
 }
 
 ROLES = ("anonymous", "owner", "editor", "viewer", "advisor", "admin")
@@ -196,6 +202,9 @@ def _build_world() -> World:
             expires_at=factories.in_days(7),
         )
         db.session.add(invitation)
+        export = export_services.request_export(survey, None, ExportFormat.CSV, ExportScope.ALL, "nb")
+        export.content, export.response_count = export_services.build_file(export)
+        export.state, export.file_name, export.finished_at = ExportState.DONE, "export.csv", utcnow()
         db.session.flush()
         ids[label] = {
             "org_id": organisation.id,
@@ -206,6 +215,7 @@ def _build_world() -> World:
             "filename": "app.css",
             "collector_id": collector.id,
             "comment_id": comment.id,
+            "export_id": export.id,
             "draft_survey_id": draft.id,
             "code": own_question,
             "section_code": "visit",

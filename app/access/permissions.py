@@ -15,6 +15,7 @@ class Permission(enum.StrEnum):
     PUBLISH_SURVEYS = "publish_surveys"
     EXPORT_RESULTS = "export_results"
     EXPORT_RESPONSES = "export_responses"
+    IMPORT_RESPONSES = "import_responses"
     MANAGE_MEMBERS = "manage_members"
     MANAGE_SETTINGS = "manage_settings"
     MANAGE_API_TOKENS = "manage_api_tokens"
@@ -36,6 +37,8 @@ _EDITOR = {
     Permission.SUBMIT_FOR_REVIEW,
     Permission.PUBLISH_SURVEYS,
     Permission.EXPORT_RESULTS,
+    Permission.EXPORT_RESPONSES,
+    Permission.IMPORT_RESPONSES,
     Permission.MANAGE_OPT_INS,
 }
 
@@ -43,7 +46,6 @@ ORG_ROLE_PERMISSIONS: dict[OrgRole, frozenset[Permission]] = {
     OrgRole.OWNER: frozenset(
         _EDITOR
         | {
-            Permission.EXPORT_RESPONSES,
             Permission.MANAGE_MEMBERS,
             Permission.MANAGE_SETTINGS,
             Permission.MANAGE_API_TOKENS,

@@ -44,8 +44,10 @@ def share(count: int, n: int) -> Estimate:
 
 def compare_shares(count: int, n: int, peer_count: int, peer_n: int) -> Difference:
     """Own share minus the peers' share: score test and Newcombe's interval for the difference."""
-    test = test_proportions_2indep(count, n, peer_count, peer_n, method="score")
-    low, high = confint_proportions_2indep(count, n, peer_count, peer_n, method="newcomb", alpha=ALPHA)
+    # statsmodels also computes an odds ratio on the way, which divides by zero for shares of 0 or 1.
+    with np.errstate(divide="ignore", invalid="ignore"):
+        test = test_proportions_2indep(count, n, peer_count, peer_n, method="score")
+        low, high = confint_proportions_2indep(count, n, peer_count, peer_n, method="newcomb", alpha=ALPHA)
     return Difference(count / n - peer_count / peer_n, float(low), float(high), _finite(test.pvalue))
 
 
@@ -67,10 +69,14 @@ def mean(n: int, value_sum: float, value_sum_sq: float) -> Estimate:
 
 def compare_means(own: DescrStatsW, peers: DescrStatsW) -> Difference:
     """Welch's t-test and interval for the difference of two means."""
+    difference = float(own.mean - peers.mean)
+    if own.var == 0 and peers.var == 0:
+        # Every answer alike on both sides: no spread to test against, the difference is exact.
+        return Difference(difference, difference, difference, 1.0 if difference == 0 else 0.0)
     comparison = CompareMeans(own, peers)
     _, p_value, _ = comparison.ttest_ind(usevar="unequal")
     low, high = comparison.tconfint_diff(alpha=ALPHA, usevar="unequal")
-    return Difference(float(own.mean - peers.mean), float(low), float(high), _finite(p_value))
+    return Difference(difference, float(low), float(high), _finite(p_value))
 
 
 def nps_sample(promoters: int, passives: int, detractors: int) -> DescrStatsW:
@@ -96,7 +102,8 @@ def typical_organisation(values: list[float]) -> Estimate | None:
     if len(values) < 2:
         return None
     sample = DescrStatsW(np.asarray(values, dtype=float))
-    low, high = sample.tconfint_mean(alpha=ALPHA)
+    with np.errstate(divide="ignore", invalid="ignore"):  # organisations all alike: no interval
+        low, high = sample.tconfint_mean(alpha=ALPHA)
     return Estimate(float(sample.mean), _finite_or_none(low), _finite_or_none(high), len(values))
 
 

@@ -57,7 +57,7 @@ def create_token(organisation: Organisation, user: User, name: str) -> NewToken:
         token_hash=hash_token(secret),
         prefix=secret[:SHOWN_PREFIX_LENGTH],
         scope=READ_SCOPE,
-        created_by_id=user.id,
+        created_by=user,
         created_at=utcnow(),
     )
     db.session.add(token)

@@ -76,16 +76,20 @@ def _register_template_filters(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from app import api
     from app.accounts.views import bp as accounts_bp
     from app.admin.views import bp as admin_bp
     from app.advisor.views import bp as advisor_bp
     from app.answering.views import bp as answer_bp
+    from app.api_tokens.views import bp as api_tokens_bp
     from app.builder import bp as builder_bp
     from app.design_checks.views import bp as design_checks_bp
     from app.exports.views import bp as exports_bp
     from app.health.views import bp as health_bp
     from app.mail.views import bp as mail_bp
     from app.member.views import bp as member_bp
+    from app.responses.views import bp as responses_bp
+    from app.results.views import bp as results_bp
     from app.reviews.views import bp as notifications_bp
 
     app.register_blueprint(health_bp)
@@ -97,7 +101,11 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(advisor_bp)
     app.register_blueprint(notifications_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(results_bp)
+    app.register_blueprint(responses_bp)
     app.register_blueprint(exports_bp)
+    app.register_blueprint(api_tokens_bp)
+    api.init_app(app)
     if app.config["BENCHMARK_FLOOR"] and app.config["APP_ENV"] != "production":
         from app.answering.floor import bp as floor_bp
 
@@ -108,12 +116,14 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_commands(app: Flask) -> None:
     from app.accounts.cli import user_cli
+    from app.benchmarks.cli import benchmarks_cli
     from app.demo.cli import demo_cli
     from app.design_checks.cli import survey_cli
     from app.exports.cli import responses_cli
     from app.jobs.cli import jobs_cli
     from app.organisations.cli import org_cli
     from app.questionnaires.cli import questionnaire_cli
+    from app.responses.cli import purge_expired_command
 
     app.cli.add_command(questionnaire_cli)
     app.cli.add_command(survey_cli)
@@ -121,7 +131,9 @@ def _register_commands(app: Flask) -> None:
     app.cli.add_command(jobs_cli)
     app.cli.add_command(org_cli)
     app.cli.add_command(user_cli)
+    responses_cli.add_command(purge_expired_command)
     app.cli.add_command(responses_cli)
+    app.cli.add_command(benchmarks_cli)
 
 
 def _register_error_pages(app: Flask) -> None:

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from app.accounts.models import GlobalRole, Invitation, Membership, OrgRole, User
 from app.accounts.passwords import hash_password
+from app.api_tokens.services import create_token
 from app.core.types import utcnow
 from app.exports import services as export_services
 from app.exports.models import ExportFormat, ExportScope, ExportState
@@ -28,7 +29,8 @@ PASSWORD = "matrix-password-2026"
 PASSWORD_HASH = hash_password(PASSWORD)
 
 # scope: public (anyone), account (any logged-in user), org (organisation members, by permission),
-# design (org members, and advisors for submitted/approved/published surveys), advisor, admin.
+# design (org members, and advisors for submitted/approved/published surveys), advisor, admin,
+# api (a bearer token only: every session, logged in or not, gets 401; tokens: tests/test_api.py).
 # member_roles: the organisation roles that get 200 on their own organisation's URL.
 ALL_MEMBERS = ("owner", "editor", "viewer")
 
@@ -141,9 +143,25 @@ ROUTES: dict[str, Route] = {
     "admin.users": Route("admin"),
     "admin.user": Route("admin"),
     "admin.reference": Route("admin"),
+    "results.show": Route("org", ALL_MEMBERS),
+    "results.report": Route("org", ALL_MEMBERS),
+    "results.chart": Route("org", ALL_MEMBERS, query="?question=first_visit"),
+    "results.timeline_chart": Route("org", ALL_MEMBERS),
+    "responses.index": Route("org", ("owner",)),
+    "responses.delete_response": Route("org", ("owner",)),
+    "responses.delete_survey": Route("org", ("owner",)),
+    "responses.retention": Route("org", ("owner",)),
     "exports.index": Route("org", EDITORS),
     "exports.download": Route("org", EDITORS),
     "exports.import_responses": Route("org", EDITORS),
+    "api_tokens.index": Route("org", ("owner",)),
+    "api_tokens.revoke": Route("org", ("owner",)),
+    "api_docs.openapi_json": Route("public"),
+    "api_docs.docs": Route("public"),
+    "api.surveys": Route("api"),
+    "api.survey": Route("api"),
+    "api.responses": Route("api"),
+    "api.results": Route("api"),
 }
 
 ROLES = ("anonymous", "owner", "editor", "viewer", "advisor", "admin")
@@ -185,6 +203,7 @@ def _build_world() -> World:
             memberships[role.value] = membership
             users[f"{role.value}-{label}"] = user
         survey, _, collector = factories.published_survey(organisation)
+        response = factories.answer(survey.revisions[-1])
         draft, _ = new_survey_from_base(organisation, "Utkast", survey.base_version)
         db.session.flush()
         own_question = builder.add_question(
@@ -205,6 +224,7 @@ def _build_world() -> World:
         export = export_services.request_export(survey, None, ExportFormat.CSV, ExportScope.ALL, "nb")
         export.content, export.response_count = export_services.build_file(export)
         export.state, export.file_name, export.finished_at = ExportState.DONE, "export.csv", utcnow()
+        api_token = create_token(organisation, memberships["owner"].user, "BI").token
         db.session.flush()
         ids[label] = {
             "org_id": organisation.id,
@@ -214,8 +234,10 @@ def _build_world() -> World:
             "user_id": users[f"viewer-{label}"].id,
             "filename": "app.css",
             "collector_id": collector.id,
+            "response_id": response.id,
             "comment_id": comment.id,
             "export_id": export.id,
+            "token_id": api_token.id,
             "draft_survey_id": draft.id,
             "code": own_question,
             "section_code": "visit",
@@ -279,6 +301,8 @@ def expected_foreign_status(route: Route, role: str, endpoint: str, survey_reada
         # A sign-up from a browser that has not just answered the survey is refused.
         refused = {403} if endpoint == "answer.opt_in" else set()
         return {200, 302, 400, 404, 405, 410} | refused
+    if route.scope == "api":
+        return {401}
     if role == "anonymous":
         return {302}
     if route.scope == "account":

@@ -4,6 +4,7 @@ from app.answering.flow import purge_stale_partials
 from app.extensions import db
 from app.jobs.dispatch import dispatcher
 from app.jobs.services import execute_pending_job
+from app.responses import lifecycle
 from workers.context import worker_app
 
 
@@ -22,6 +23,14 @@ def purge_partials() -> int:
     """Delete unfinished responses past their retention (scheduled daily by workers/cron.py)."""
     with worker_app().app_context():
         purged = purge_stale_partials()
+        db.session.commit()
+        return purged
+
+
+def purge_expired_responses() -> int:
+    """Delete responses past their organisation's retention period (scheduled daily by workers/cron.py)."""
+    with worker_app().app_context():
+        purged = lifecycle.purge_expired_responses()
         db.session.commit()
         return purged
 

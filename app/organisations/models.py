@@ -1,7 +1,7 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import Boolean, LargeBinary, String
+from sqlalchemy import Boolean, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.enums import string_enum
@@ -39,6 +39,8 @@ class Organisation(db.Model):
     logo_content_type: Mapped[str | None] = mapped_column(String(32))
     # Origins (https://host) allowed to embed the organisation's survey pages in a frame.
     embed_origins: Mapped[list | None] = mapped_column(JSONDocument)
+    # Responses older than this many months are deleted by the daily purge; None keeps them.
+    response_retention_months: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     memberships = relationship("Membership", back_populates="organisation", cascade="all, delete-orphan")

@@ -9,6 +9,7 @@ import csv
 import io
 import math
 import os
+import re
 import tempfile
 from collections.abc import Iterable
 
@@ -116,14 +117,17 @@ def write_xlsx(columns: list[Column], rows: Iterable[list], language: str) -> by
 
 
 def spss_names(columns: list[Column]) -> list[str]:
-    """Variable names SPSS accepts: at most 64 bytes, unique without regard to case."""
+    """Variable names SPSS accepts: a letter first, then letters, digits and underscores, at most
+    64 bytes, unique without regard to case. Codes already are such names but for the length."""
     names, taken = [], set()
     for column in columns:
-        name = column.name[:SPSS_NAME_BYTES]
+        wanted = re.sub(r"[^A-Za-z0-9_]", "_", column.name)
+        wanted = wanted if wanted[:1].isalpha() else "v_" + wanted
+        name = wanted[:SPSS_NAME_BYTES]
         number = 1
         while name.lower() in taken:
             suffix = f"_{number}"
-            name = column.name[: SPSS_NAME_BYTES - len(suffix)] + suffix
+            name = wanted[: SPSS_NAME_BYTES - len(suffix)] + suffix
             number += 1
         taken.add(name.lower())
         names.append(name)

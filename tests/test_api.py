@@ -252,7 +252,6 @@ def test_since_and_until_filter_by_submission_time(app, client):
         "after=abc",
         "since=yesterday",
         "cursor=5",
-        "since=0001-01-01T00:00:00%2B01:00",
     ],
 )
 def test_invalid_paging_parameters_answer_422_with_the_reason(app, client, query):
@@ -317,7 +316,8 @@ def test_results_refuse_filters_that_narrow_to_too_few(app, client):
     assert narrow["refused"] is True and narrow["questions"] == [] and narrow["respondents"] is None
     wide = client.get(url + "?from=2026-03-01&to=2026-03-06", headers=own.headers).json
     assert (wide["refused"], wide["respondents"]) == (False, 6)
-    assert_problem(client.get(url + "?language=xx", headers=own.headers), 400)
+    assert_problem(client.get(url + "?collector=999999", headers=own.headers), 400)
+    assert_problem(client.get(url + "?language=xx", headers=own.headers), 422)
     assert_problem(client.get(url + "?answer=first_visit:maybe", headers=own.headers), 400)
     assert_problem(client.get(url + "?interval=month", headers=own.headers), 422)
 
@@ -345,3 +345,14 @@ def test_the_rate_limit_counts_per_token(app, client, monkeypatch):
     assert reply.headers["Retry-After"] == "60"
     assert "3 requests per 60 seconds" in body["detail"]
     assert client.get("/api/v1/surveys", headers=other.headers).status_code == 200
+
+
+def test_times_and_days_at_the_edges_of_the_calendar_are_accepted(app, client):
+    own, _other = two_tenants(app, complete=3)
+    responses = f"/api/v1/surveys/{own.survey_id}/responses"
+    for query in ("since=0001-01-01T00:00:00%2B01:00", "until=9999-12-31T23:59:59-01:00"):
+        assert len(client.get(f"{responses}?{query}", headers=own.headers).json["data"]) == 3, query
+    results = client.get(
+        f"/api/v1/surveys/{own.survey_id}/results?from=0001-01-01&to=9999-12-31", headers=own.headers
+    )
+    assert results.status_code == 200 and results.json["filters"]["date_to"] == "9999-12-30"

@@ -1,9 +1,10 @@
 """What the API reads (query parameters) and writes (bodies), documented in the OpenAPI document."""
 
-from datetime import UTC, date
+from datetime import UTC, datetime
 
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import Schema, fields, validate
 
+from app.core.languages import LANGUAGES
 from app.surveys.models import SurveyStatus
 
 MAX_PAGE_SIZE = 1000
@@ -22,8 +23,9 @@ class UTCDateTimeField(fields.AwareDateTime):
         moment = super()._deserialize(value, attr, data, **kwargs)
         try:
             return moment.astimezone(UTC)
-        except OverflowError as error:
-            raise ValidationError("The time is out of range.") from error
+        except OverflowError:
+            # Within hours of the first or last representable time: as a filter, the same as that time.
+            return (datetime.min if moment.year == 1 else datetime.max).replace(tzinfo=UTC)
 
 
 class ProblemSchema(Schema):
@@ -139,10 +141,6 @@ class ResponsePageSchema(Schema):
 
 # --- Results: the structure of `app.results.services.survey_results` -------------------------
 
-# Dates far outside any survey's life would overflow the day arithmetic of the period filter.
-EARLIEST_DATE = date(2000, 1, 1)
-LATEST_DATE = date(2999, 12, 31)
-
 
 def _texts(description: str, **kwargs) -> fields.Dict:
     return fields.Dict(
@@ -157,15 +155,15 @@ class ResultQuerySchema(Schema):
     event_tag = fields.String(metadata={"description": "Only responses through links with this event tag."})
     date_from = fields.Date(
         data_key="from",
-        validate=validate.Range(min=EARLIEST_DATE, max=LATEST_DATE),
         metadata={"description": "Only responses from this day on (YYYY-MM-DD, UTC)."},
     )
     date_to = fields.Date(
         data_key="to",
-        validate=validate.Range(min=EARLIEST_DATE, max=LATEST_DATE),
         metadata={"description": "Only responses up to and including this day (YYYY-MM-DD, UTC)."},
     )
-    language = fields.String(metadata={"description": "Only responses in this language: nb, nn or en."})
+    language = fields.String(
+        validate=validate.OneOf(LANGUAGES), metadata={"description": "Only responses in this language."}
+    )
     answer = fields.List(
         fields.String(),
         metadata={

@@ -4,7 +4,7 @@ Read-only queries, each scoped to one organisation by the caller; no request in 
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -18,6 +18,8 @@ from app.results.filters import parse_filters
 from app.surveys.lifecycle import live_revision
 from app.surveys.models import Collector, Survey, SurveyRevision
 
+# A period ends at the start of the day after its last day, which the last day of year 9999 lacks.
+LAST_FILTER_DAY = date.max - timedelta(days=1)
 # Ids are 32-bit integers: a larger one names nothing (and SQLite could not even bind it).
 MAX_ID = 2**31 - 1
 
@@ -173,7 +175,7 @@ def survey_results(survey: Survey, query: dict) -> dict:
         ("event_tag", query.get("event_tag")),
         ("language", query.get("language")),
         ("from", query["date_from"].isoformat() if query.get("date_from") else None),
-        ("to", query["date_to"].isoformat() if query.get("date_to") else None),
+        ("to", min(query["date_to"], LAST_FILTER_DAY).isoformat() if query.get("date_to") else None),
         ("exclude_speeders", "y" if query.get("exclude_speeders") else None),
     ):
         if value:

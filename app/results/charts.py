@@ -127,9 +127,9 @@ def _scale(question: dict) -> tuple[float, float]:
         return 1, len(question.get("options", [])) or 5
     if question["type"] == "slider":
         return 0, 100
-    mean = question["mean"]
-    high = max(mean["ci_high"] or 0, mean["value"] or 0, 1)
-    return min(0, mean["ci_low"] or 0), high
+    mean = question["mean"] or {}
+    high = max(mean.get("ci_high") or 0, mean.get("value") or 0, 1)
+    return min(0, mean.get("ci_low") or 0), high
 
 
 def mean_point(question: dict) -> Chart:

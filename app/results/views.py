@@ -106,6 +106,8 @@ def _page(template: str, survey_id: int):
     if not results["refused"]:
         svg["timeline"] = Markup(charts.to_svg(charts.timeline_chart(results["timeline"]), "chart-timeline"))
         for question in results["questions"]:
+            if question["kind"] == "text":
+                continue
             chart = charts.question_chart(question)
             svg[question["code"]] = Markup(charts.to_svg(chart, f"chart-{question['code']}"))
     definition = services.results_definition(survey)
@@ -166,7 +168,7 @@ def chart(org_id: int, survey_id: int, kind: str):
     if results["refused"]:
         abort(403)
     question = services.question_result(results, request.args.get("question", ""))
-    if question is None:
+    if question is None or question["kind"] == "text":
         abort(404)
     return _download(charts.question_chart(question), kind, f"survey-{survey.id}-{question['code']}")
 

@@ -246,7 +246,7 @@ def _minus(totals: dict, mine: dict) -> dict:
 
 def _comparisons(entry, own_cells, snapshot, mine, options, rules) -> list[Comparison]:
     peer_cells = _minus(snapshot.totals, mine)
-    own_values = organisation_estimates(entry.kind, mine)
+    own_values = organisation_estimates(entry.kind, mine, snapshot.totals)
     own_n = own_cells.get(WHOLE_QUESTION, [0])[0]
     peer_n = peer_cells.get(WHOLE_QUESTION, [0])[0]
     comparisons = []

@@ -165,7 +165,9 @@ def _group_figures(contributions, organisations, kinds) -> dict[tuple[str, str, 
                     total[2] = (total[2] or 0.0) + value_sum_sq
         estimates: dict[str, list] = defaultdict(list)
         for _, values in included.values():
-            for measure, estimate in organisation_estimates(kinds.get(key, Kind.CHOICE), values).items():
+            for measure, estimate in organisation_estimates(
+                kinds.get(key, Kind.CHOICE), values, totals
+            ).items():
                 estimates[measure].append(estimate)
         figures[(period, group, key)] = {
             "period": period,

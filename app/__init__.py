@@ -78,6 +78,7 @@ def _register_template_filters(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from app import api
     from app.accounts.views import bp as accounts_bp
+    from app.benchmarks.views import bp as benchmarks_bp
     from app.admin.views import bp as admin_bp
     from app.advisor.views import bp as advisor_bp
     from app.answering.views import bp as answer_bp
@@ -96,12 +97,12 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(member_bp)
     app.register_blueprint(builder_bp)
+    app.register_blueprint(benchmarks_bp)
     app.register_blueprint(design_checks_bp)
     app.register_blueprint(answer_bp)
     app.register_blueprint(advisor_bp)
     app.register_blueprint(notifications_bp)
     app.register_blueprint(admin_bp)
-    app.register_blueprint(exports_bp)
     app.register_blueprint(results_bp)
     app.register_blueprint(responses_bp)
     app.register_blueprint(exports_bp)
@@ -132,7 +133,6 @@ def _register_commands(app: Flask) -> None:
     app.cli.add_command(jobs_cli)
     app.cli.add_command(org_cli)
     app.cli.add_command(user_cli)
-    app.cli.add_command(responses_cli)
     responses_cli.add_command(purge_expired_command)
     app.cli.add_command(responses_cli)
     app.cli.add_command(benchmarks_cli)

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from app.accounts.models import GlobalRole, Invitation, Membership, OrgRole, User
 from app.accounts.passwords import hash_password
 from app.api_tokens.services import create_token
+from app.benchmarks.services import recompute_benchmarks
 from app.core.types import utcnow
 from app.exports import services as export_services
 from app.exports.models import ExportFormat, ExportScope, ExportState
@@ -143,10 +144,11 @@ ROUTES: dict[str, Route] = {
     "admin.users": Route("admin"),
     "admin.user": Route("admin"),
     "admin.reference": Route("admin"),
-    "exports.index": Route("org", EDITORS),
-    "exports.download": Route("org", EDITORS),
-    "exports.import_responses": Route("org", EDITORS),
     "results.show": Route("org", ALL_MEMBERS),
+    "benchmarks.show": Route("org", ALL_MEMBERS),
+    "benchmarks.download_csv": Route("org", ALL_MEMBERS),
+    "benchmarks.download_xlsx": Route("org", ALL_MEMBERS),
+    "benchmarks.chart": Route("org", ALL_MEMBERS),
     "results.report": Route("org", ALL_MEMBERS),
     "results.chart": Route("org", ALL_MEMBERS, query="?question=first_visit"),
     "results.timeline_chart": Route("org", ALL_MEMBERS),
@@ -245,6 +247,8 @@ def _build_world() -> World:
             "code": own_question,
             "section_code": "visit",
             "kind": "svg",
+            "question_key": "first_visit",
+            "extension": "png",
             # A real survey link: answer pages work with it; reset and invitation pages refuse it.
             "token": collector.token,
         }
@@ -256,6 +260,7 @@ def _build_world() -> World:
             totp_secret=pyotp.random_base32(),
         )
         db.session.add(users[role.value])
+    recompute_benchmarks()
     db.session.commit()
     logins = {key: Login(user.email, user.totp_secret) for key, user in users.items()}
     return World(own=ids["a"], foreign=ids["b"], users=logins)

@@ -129,3 +129,10 @@ def test_codes_declared_comparable_aggregate_under_the_newest_code(app_context):
     assert "first_visit" not in keys
     assert cells(old_revision.survey_id, "2026")[("first_time", "yes")][0] == 2
     assert cells(survey.id, "2026")[("first_time", "no")][0] == 1
+
+
+def test_responses_all_in_the_last_quarter_of_a_year(app_context):
+    _, revision = support.organisation_with_survey("Scenehuset")
+    support.respond(revision, at=datetime(2026, 11, 21, 12, tzinfo=UTC))
+    aggregate_survey(revision.survey_id)
+    assert cells(revision.survey_id, "2026-Q4")[("*", "")][0] == 1

@@ -20,9 +20,8 @@ def quarter_starts(first: datetime, last: datetime) -> list[tuple[str, datetime]
     """(label, start in UTC) of every quarter from the one holding `first` to the one after `last`."""
     local = first.astimezone(OSLO)
     year, quarter = local.year, (local.month - 1) // 3
-    end = last.astimezone(OSLO)
-    starts = []
-    while (year, quarter) <= (end.year, (end.month - 1) // 3 + 1):
+    starts: list[tuple[str, datetime]] = []
+    while not starts or starts[-1][1] <= last:
         start = datetime(year, quarter * 3 + 1, 1, tzinfo=OSLO).astimezone(UTC)
         starts.append((f"{year}-Q{quarter + 1}", start))
         year, quarter = (year + 1, 0) if quarter == 3 else (year, quarter + 1)

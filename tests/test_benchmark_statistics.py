@@ -342,6 +342,8 @@ def respondents(count: int, yes: int, came_with, overall, recommend) -> list[Res
     ]
 
 
+# Below this many own (or peer) answers to a question a result is a small base: flagged, never tested.
+SMALL_BASE = 30
 OPTIONS = {"first_visit": ("yes", "no"), "came_with": ("alone", "partner", "friends")}
 COMPANY = [("alone",), ("partner",), ("partner", "friends"), ("friends",), ("alone", "friends")]
 NO_ONE_ALONE = [("partner",), ("friends",), ("partner", "friends")]
@@ -381,7 +383,7 @@ def expected_measures(
             count, n = choice_counts(own, question, option)
             peer_count, peer_n = choice_counts(pooled, question, option)
             difference = None
-            if n >= 30 and peer_n >= 30:
+            if n >= SMALL_BASE and peer_n >= SMALL_BASE:
                 low, high = newcombe(count, n, peer_count, peer_n)
                 p_value = score_test_p(count, n, peer_count, peer_n)
                 difference = (count / n - peer_count / peer_n, low, high, p_value)
@@ -396,11 +398,12 @@ def expected_measures(
     for question, measure in (("overall", "mean"), ("recommend", "nps")):
         own_moments, peer_moments = moments(numbers(own, measure)), moments(numbers(pooled, measure))
         values = [sum(numbers(o, measure)) / len(o) for o in peers]
+        tested = len(own) >= SMALL_BASE and len(pooled) >= SMALL_BASE
         expected[(question, measure)] = Expected(
             mean_interval(*own_moments),
             mean_interval(*peer_moments),
             len(pooled),
-            welch(own_moments, peer_moments),
+            welch(own_moments, peer_moments) if tested else None,
             values,
         )
     return expected

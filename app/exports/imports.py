@@ -20,6 +20,7 @@ from app.answering.question_types import TYPES
 from app.core.types import utcnow
 from app.exports.layout import META_NAMES, Column, Kind, layout
 from app.exports.neutralise import restore
+from app.questionnaires.conditions import condition_holds
 from app.responses.models import ResponseStatus
 from app.responses.services import store_response
 from app.surveys.lifecycle import live_revision
@@ -238,6 +239,8 @@ def _walk_pages(definition: dict, form: MultiDict, filled: set[str], status, pro
         result = read_page(definition, shown, given, form)
         for item in shown.questions:
             question = item.question
+            if item.depends_on_same_page and not condition_holds(question.get("show_if"), given):
+                continue  # its condition, on an earlier question of this page, does not hold
             codes = {row["code"] for row in question.get("rows", [])} | {question["code"]}
             shown_codes |= codes
             error = result.errors.get(question["code"])

@@ -50,7 +50,15 @@ class BenchmarkContribution(db.Model):
     as they were when it was published."""
 
     __tablename__ = "benchmark_contribution"
-    __table_args__ = (UniqueConstraint("organisation_id", "period", "question_key", "fingerprint"),)
+    __table_args__ = (
+        UniqueConstraint(
+            "organisation_id",
+            "period",
+            "question_key",
+            "fingerprint",
+            name="uq_benchmark_contribution_identity",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id", ondelete="CASCADE"))

@@ -8,7 +8,7 @@ import logging
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, distinct, func, select
+from sqlalchemy import delete, func, select
 
 from app.benchmarks.aggregation import forget_deleted_responses
 from app.core.types import utcnow
@@ -101,7 +101,7 @@ def purge_expired_responses(now: datetime | None = None) -> int:
         )
     ).all():
         expired = (Response.organisation_id == organisation_id, moment < retention_cutoff(months, now))
-        survey_ids = db.session.scalars(select(distinct(Response.survey_id)).where(*expired)).all()
+        survey_ids = db.session.scalars(select(Response.survey_id).where(*expired).distinct()).all()
         if not survey_ids:
             continue
         purged += db.session.execute(delete(Response).where(*expired)).rowcount

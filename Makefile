@@ -35,10 +35,12 @@ run: seed
 	@echo "Serving Grunnskjema on http://127.0.0.1:5000 (Ctrl+C stops it)"
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
-# Chromium drives the browser tests; installed from Debian when missing and we may.
+# Chromium drives the browser tests and GNU PSPP reads the SPSS exports in the tests; installed
+# from Debian when missing and we may.
 system-deps:
-	@if [ ! -x /usr/bin/chromium ] && command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	@missing=""; [ -x /usr/bin/chromium ] || missing="chromium"; command -v pspp >/dev/null || missing="$$missing pspp"; \
+	if [ -n "$$missing" ] && command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
 lint: install

@@ -84,14 +84,20 @@ def kill_session(leader: int) -> list[int]:
     return killed
 
 
-@pytest.fixture
-def redis_connection():
+def empty_redis() -> Redis:
+    """The test Redis database, emptied; skips the test (fails it in CI) when Redis is not there."""
     connection = Redis.from_url(REDIS_URL, socket_connect_timeout=2)
     try:
         connection.ping()
     except Exception as error:  # noqa: BLE001 - any failure means Redis is not there
         unavailable(f"Redis at {REDIS_URL} ({type(error).__name__})")
     connection.flushdb()
+    return connection
+
+
+@pytest.fixture
+def redis_connection():
+    connection = empty_redis()
     yield connection
     connection.flushdb()
 

@@ -161,7 +161,7 @@ def new_revision(survey, change) -> SurveyRevision:
     return revision
 
 
-TEXT_CODES = {"comment", "other_text"}
+TEXT_CODES = {"comment", "came_with_other"}
 
 
 def answer(revision, answers: dict, language: str = "nb", **options):

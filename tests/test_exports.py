@@ -1,6 +1,7 @@
 """Exports of a survey's responses: columns, formats, options, the background job, the page, the
 audit log and who may export."""
 
+import copy
 import csv
 import io
 import re
@@ -22,6 +23,7 @@ from app.responses.models import ResponseStatus
 from app.surveys.models import Survey
 from tests import factories
 from tests.export_support import (
+    DEFINITION,
     FULL_ANSWER,
     answer,
     csv_dicts,
@@ -393,3 +395,26 @@ def test_the_privacy_page_says_the_organisation_receives_the_answers(app, client
         db.session.commit()
     page = client.get(f"/s/{token}/privacy").text
     assert f"{name} receives the answers and may download them" in page
+
+
+def test_an_option_column_that_would_take_a_questions_name_gets_a_double_underscore(app_context):
+    definition = copy.deepcopy(DEFINITION)
+    definition["version"] = "1.1"
+    questions = definition["sections"][0]["questions"]
+    came_with = next(question for question in questions if question["code"] == "came_with")
+    came_with["options"].append({"code": "other", "label": {"nb": "Andre", "nn": "Andre", "en": "Others"}})
+    questions.append(
+        {
+            "code": "came_with_other",
+            "type": "short_text",
+            "text": {"nb": "Hvem?", "nn": "Kven?", "en": "Who?"},
+        }
+    )
+    questions[-1]["required"] = False
+    survey, revision, _ = published_survey(definition=definition)
+    answer(
+        revision, {"first_visit": "yes", "recommend": 8, "came_with": {"other"}, "came_with_other": "Naboen"}
+    )
+    db.session.commit()
+    (row,) = csv_dicts(export_file(survey, ExportFormat.CSV))
+    assert (row["came_with__other"], row["came_with_other"]) == ("1", "Naboen")

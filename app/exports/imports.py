@@ -18,7 +18,7 @@ from werkzeug.datastructures import MultiDict
 from app.answering.flow import page, read_page
 from app.answering.question_types import TYPES
 from app.core.types import utcnow
-from app.exports.layout import META_NAMES, Column, Kind, layout
+from app.exports.layout import META_NAMES, Column, ExportError, Kind, layout
 from app.exports.neutralise import restore
 from app.questionnaires.conditions import condition_holds
 from app.responses.models import ResponseStatus
@@ -123,8 +123,12 @@ def import_responses(survey: Survey, file_name: str, content: bytes) -> int:
     header, rows = read_table(file_name, content)
     definition = revision.definition
     revisions = [(item.id, item.definition) for item in reversed(survey.revisions) if item.published_at]
-    columns = {column.name: column for column in layout(revisions).columns if not column.meta}
-    current = {column.name for column in layout([(revision.id, definition)]).columns if not column.meta}
+    try:
+        table = layout(revisions)
+    except ExportError as error:
+        _refuse(str(error))
+    columns = {column.name: column for column in table.columns if not column.meta}
+    current = table.asked[revision.id]
     problems = _header_problems(header, columns)
     if problems:
         raise ResponseImportError(problems)

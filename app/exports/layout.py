@@ -101,8 +101,28 @@ def _point_labels(question: dict) -> tuple:
     return tuple((end, labels[key]) for end, key in zip(ends, ("low", "high"), strict=True) if key in labels)
 
 
-def question_columns(definition: dict) -> list[Column]:
-    """The columns of one definition, in its order."""
+SPREAD_TYPES = ("multiple_choice", "matrix")
+
+
+def single_column_codes(definition: dict) -> set[str]:
+    """Codes that are column names as they stand (questions with one column)."""
+    return {
+        ref.question["code"] for ref in iter_questions(definition) if ref.question["type"] not in SPREAD_TYPES
+    }
+
+
+def _part_name(code: str, part: str, taken: set[str]) -> str:
+    """`code_part`; `code__part` when a question or metadata column already has that name (a
+    multiple choice `visit_reasons` with the option `other` beside a text question
+    `visit_reasons_other`, say)."""
+    name = f"{code}_{part}"
+    return f"{code}__{part}" if name in taken else name
+
+
+def question_columns(definition: dict, taken: set[str] = frozenset()) -> list[Column]:
+    """The columns of one definition, in its order; `taken` holds the names that derived columns
+    (options, matrix rows) must not use."""
+    taken = set(taken) | single_column_codes(definition) | set(META_NAMES)
     columns = []
     for ref in iter_questions(definition):
         question = ref.question
@@ -111,7 +131,7 @@ def question_columns(definition: dict) -> list[Column]:
             for option in options_of(definition, question) or []:
                 columns.append(
                     Column(
-                        f"{code}_{option['code']}",
+                        _part_name(code, option["code"], taken),
                         Kind.FLAG,
                         _joined(question["text"], option["label"]),
                         question_code=code,
@@ -163,10 +183,11 @@ class Layout:
 def layout(revisions: list[tuple[int, dict]]) -> Layout:
     """Columns for responses to the given revisions (id, definition), newest revision first."""
     found: dict[str, Column] = {column.name: column for column in META_COLUMNS}
+    taken = set().union(*(single_column_codes(definition) for _, definition in revisions))
     asked = {}
     for revision_id, definition in revisions:
         names = []
-        for column in question_columns(definition):
+        for column in question_columns(definition, taken):
             known = found.get(column.name)
             if known is None:
                 found[column.name] = column

@@ -1,6 +1,7 @@
 """The JSON API: bearer tokens only, tenant isolation, responses page by page, results under the
 results pages' thresholds, problem documents for every error, and a rate limit per token."""
 
+import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -10,6 +11,7 @@ from sqlalchemy import select
 from app.accounts.models import Membership, OrgRole, User
 from app.accounts.passwords import hash_password
 from app.api import auth
+from app.api_tokens.models import ApiToken
 from app.api_tokens.services import create_token
 from app.core.rate_limit import Limit
 from app.extensions import db
@@ -20,7 +22,7 @@ from app.surveys.models import SurveyRevision
 from app.surveys.services import new_survey_from_base
 from tests import factories
 from tests.answering_support import DEFINITION, base_version
-from tests.support import csrf_token
+from tests.support import REDIS_URL, csrf_token, unavailable
 
 PASSWORD = "api-password-2026"
 PASSWORD_HASH = hash_password(PASSWORD)
@@ -356,3 +358,33 @@ def test_times_and_days_at_the_edges_of_the_calendar_are_accepted(app, client):
         f"/api/v1/surveys/{own.survey_id}/results?from=0001-01-01&to=9999-12-31", headers=own.headers
     )
     assert results.status_code == 200 and results.json["filters"]["date_to"] == "9999-12-30"
+
+
+def test_the_rate_limit_is_counted_in_redis_when_it_is_configured(app, client, monkeypatch):
+    from redis import Redis
+    from redis.exceptions import RedisError
+
+    redis = Redis.from_url(REDIS_URL, socket_connect_timeout=2)
+    try:
+        redis.ping()
+    except RedisError:
+        unavailable(f"Redis at {REDIS_URL}")
+    own, _other = two_tenants(app, complete=0)
+    with app.app_context():
+        token_id = db.session.scalar(select(ApiToken.id).where(ApiToken.organisation_id == own.org_id))
+    namespace = f"api-test-{secrets.token_hex(4)}"
+    monkeypatch.setattr(auth, "API_LIMIT", Limit(namespace, max_hits=2, window_seconds=60))
+    monkeypatch.setitem(app.config, "REDIS_URL", REDIS_URL)
+    app.extensions.pop("grunnskjema_rate_counter", None)
+    try:
+        assert [client.get("/api/v1/surveys", headers=own.headers).status_code for _ in range(3)] == [
+            200,
+            200,
+            429,
+        ]
+        # Every worker process shares this count.
+        assert redis.get(f"ratelimit:{namespace}:{token_id}") == b"3"
+        assert 0 < redis.ttl(f"ratelimit:{namespace}:{token_id}") <= 60
+    finally:
+        redis.delete(f"ratelimit:{namespace}:{token_id}")
+        app.extensions.pop("grunnskjema_rate_counter", None)

@@ -1,7 +1,7 @@
 """The member's comparison page: own results beside anonymised peer groups, with downloads."""
 
 from flask import Blueprint, Response, abort, g, render_template, request
-from flask_babel import get_locale
+from flask_babel import format_decimal, get_locale
 
 from app.access.permissions import Permission
 from app.access.policy import org_permission
@@ -50,6 +50,7 @@ def show(org_id: int):
         trends=trend(g.organisation, periods, language) if report else {},
         reasons=REASONS,
         formatted=formatted,
+        format_decimal=format_decimal,
         rules=current_rules(),
     )
 

@@ -18,5 +18,10 @@ def csv_bytes(header: list[str], rows: Iterable[Iterable]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([neutralised(cell) for cell in header])
-    writer.writerows([neutralised(cell) for cell in row] for row in rows)
+    writer.writerows([_cell(cell) for cell in row] for row in rows)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def _cell(value):
+    # Numbers are figures, not text a spreadsheet could run: a negative one must stay a number.
+    return value if isinstance(value, int | float) else neutralised(value)

@@ -175,6 +175,9 @@ def test_filters_by_link_event_tag_language_period_and_answer(app, world):
     page = client.get(results_url(world, query="event_tag=premiere&language=en")).text
     assert "Complete responses matching the filters: 7." in page
     assert '<option value="premiere" selected>' in page
+    page = client.get(results_url(world, query="answer=first_visit:no&answer=came_with:alone")).text
+    assert '<option value="first_visit:no" selected>' in page
+    assert '<option value="came_with:alone" selected>' in page
 
 
 def test_unknown_filter_values_answer_400(app, world):

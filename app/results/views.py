@@ -122,6 +122,7 @@ def _page(template: str, survey_id: int):
         filters=filters,
         interval=interval,
         filter_args=filters.query_args(),
+        chosen_answers={f"{code}:{option}" for code, options in filters.answers for option in options},
         svg=svg,
         crosstab=crosstab,
         crosstab_codes=crosstab_codes,

@@ -78,7 +78,7 @@ def execute_pending_job(job_id: int) -> bool:
 
 def _record_failure(job: PendingJob, task, error: Exception) -> None:
     job.last_error = f"{type(error).__name__}: {error}"[:2000]
-    if job.attempts >= task.max_attempts:
+    if job.attempts >= task.max_attempts or _same_work_waiting(job):
         job.state = JobState.FAILED
         job.finished_at = utcnow()
     else:
@@ -121,18 +121,40 @@ def run_due_jobs() -> int:
 
 
 def release_stalled_jobs() -> int:
-    """Put jobs whose runner died (running far beyond their timeout) back to pending."""
+    """Put jobs whose runner died (running far beyond their timeout) back to pending, or end them
+    as failed when the same work has been recorded again and is waiting."""
     now = utcnow()
     released = 0
-    running = db.session.scalars(select(PendingJob).where(PendingJob.state == JobState.RUNNING))
+    running = list(db.session.scalars(select(PendingJob).where(PendingJob.state == JobState.RUNNING)))
     for job in running:
         limit = timedelta(seconds=2 * TASKS[job.task].timeout_seconds)
         if job.started_at is not None and now - job.started_at > limit:
-            job.state = JobState.PENDING
+            if _same_work_waiting(job):
+                job.state = JobState.FAILED
+                job.finished_at = now
+            else:
+                job.state = JobState.PENDING
             job.last_error = "runner stopped before finishing"
             released += 1
     db.session.commit()
     return released
+
+
+def _same_work_waiting(job: PendingJob) -> bool:
+    """A running job is not waiting, so the same work may be recorded again meanwhile; only one job
+    per key may wait (the unique index), and that one does the work."""
+    return (
+        db.session.scalar(
+            select(PendingJob.id)
+            .where(
+                PendingJob.coalesce_key == job.coalesce_key,
+                PendingJob.state.in_(WAITING_STATES),
+                PendingJob.id != job.id,
+            )
+            .limit(1)
+        )
+        is not None
+    )
 
 
 def queued_jobs() -> list[PendingJob]:

@@ -227,61 +227,97 @@ def job_state(job_id: int) -> JobState:
         return JobState(conn.scalar(select(PendingJob.state).where(PendingJob.id == job_id)))
 
 
+def hold_lock(connection, kill_point: str, revision: SurveyRevision) -> int:
+    """Take, in an open transaction, a lock that the survey's aggregation will wait on; returns the
+    backend's pid."""
+    if kill_point == "watermark":
+        # aggregate_survey locks the watermark row first, after it has updated the response summary.
+        connection.execute(
+            select(BenchmarkWatermark)
+            .where(BenchmarkWatermark.survey_id == revision.survey_id)
+            .with_for_update()
+        )
+    else:
+        # A cell the run is going to write, inserted and not committed: the run's INSERT waits on its
+        # key after the run has deleted the survey's old cells.
+        connection.execute(
+            insert(BenchmarkCell).values(
+                survey_revision_id=revision.id,
+                period="2026-Q3",
+                question_key="first_visit",
+                option_code="yes",
+                survey_id=revision.survey_id,
+                organisation_id=revision.survey.organisation_id,
+                responses=0,
+            )
+        )
+    return connection.scalar(text("SELECT pg_backend_pid()"))
+
+
+def wait_until_blocked(job_id: int, lock_pid: int, log_path: Path) -> tuple[int, str]:
+    """Until the worker has claimed the job and waits for the lock; returns its backend and statement."""
+    waiting = wait_for(
+        lambda: job_state(job_id) == JobState.RUNNING and blocked_by(lock_pid),
+        "the worker to claim the job and wait inside its transaction",
+        log_path,
+    )
+    assert len(waiting) == 1
+    return waiting[0]
+
+
+def assert_every_response_counted_once(survey_id: int, counted: int, in_summer: int) -> dict:
+    assert db.session.get(ResponseSummary, survey_id).complete_count == counted
+    cells = cells_of(survey_id)
+    assert cells == clean_run_cells(survey_id)
+    year = {(key, option): cell[0] for (period, key, option), cell in cells.items() if period == "2026"}
+    assert year == hand_counted_year(survey_id)
+    assert year[("*", "")] == counted
+    assert cells[("2026-Q2", "*", "")][0] == counted - in_summer
+    assert cells[("2026-Q3", "*", "")][0] == in_summer
+    overall = [1 + index % 5 for index in range(counted)]
+    assert cells[("2026", "overall", "")] == (counted, sum(overall), sum(v * v for v in overall))
+    return cells
+
+
+def skip_unless_postgresql(app) -> None:
+    if app.config["TEST_BACKEND"] != "postgresql":
+        pytest.skip("the worker is held inside its transaction by a PostgreSQL row lock")
+
+
 @pytest.mark.parametrize(
-    ("kill_point", "waiting_statement"),
+    ("kill_point", "waiting_statement", "arriving_after_crash"),
     [
-        # aggregate_survey locks the survey's watermark row first, after the response summary was
-        # updated in the same transaction.
-        ("watermark", "FROM benchmark_watermark"),
-        # The run has deleted the survey's old cells and waits to insert a new one.
-        ("cells", "INSERT INTO benchmark_cell"),
+        pytest.param("watermark", "FROM benchmark_watermark", 0, id="waiting-for-the-watermark"),
+        # Responses that arrive while the job is dead record the same work again: the new job does it.
+        pytest.param("cells", "INSERT INTO benchmark_cell", 30, id="after-deleting-the-old-cells"),
     ],
 )
 def test_a_worker_killed_in_the_middle_of_aggregating_loses_nothing_and_counts_nothing_twice(
-    app, redis_connection, worker_process, tmp_path, kill_point, waiting_statement
+    app, redis_connection, worker_process, tmp_path, kill_point, waiting_statement, arriving_after_crash
 ):
-    if app.config["TEST_BACKEND"] != "postgresql":
-        pytest.skip("the worker is held inside its transaction by a PostgreSQL row lock")
+    skip_unless_postgresql(app)
     database_url = app.config["SQLALCHEMY_DATABASE_URI"]
     log_path = tmp_path / "worker.log"
 
     # An earlier clean run counted the first responses (in-process runner, no Redis).
     with app.app_context():
-        organisation, revision = support.organisation_with_survey("Scenehuset")
+        _, revision = support.organisation_with_survey("Scenehuset")
         for index in range(BEFORE_CRASH):
             respond(revision, index, support.SPRING)
         db.session.commit()
         assert run_due_jobs() == 1
-        survey_id, revision_id, organisation_id = revision.survey_id, revision.id, organisation.id
+        survey_id, revision_id = revision.survey_id, revision.id
         cells_before = cells_of(survey_id)
         assert cells_before[("2026", "*", "")][0] == BEFORE_CRASH
 
     rq_app = make_test_app(database_url, tmp_path, REDIS_URL=REDIS_URL)
     with rq_app.app_context():
+        revision = db.session.get(SurveyRevision, revision_id)
         lock = db.engine.connect()
-        lock_pid = lock.scalar(text("SELECT pg_backend_pid()"))
-        if kill_point == "watermark":
-            lock.execute(
-                select(BenchmarkWatermark).where(BenchmarkWatermark.survey_id == survey_id).with_for_update()
-            )
-        else:
-            # A cell the run is going to write, inserted and not committed: the run's INSERT waits
-            # on its key, after the run has deleted the survey's old cells.
-            lock.execute(
-                insert(BenchmarkCell).values(
-                    survey_revision_id=revision_id,
-                    period="2026-Q3",
-                    question_key="first_visit",
-                    option_code="yes",
-                    survey_id=survey_id,
-                    organisation_id=organisation_id,
-                    responses=0,
-                )
-            )
+        lock_pid = hold_lock(lock, kill_point, revision)
         worker = worker_process()
 
         # More responses arrive, with test and unfinished ones that must never count.
-        revision = db.session.get(SurveyRevision, revision_id)
         for index in range(BEFORE_CRASH, BEFORE_CRASH + IN_THE_KILLED_JOB):
             respond(revision, index, support.SPRING if index % 2 == 0 else SUMMER)
         for _ in range(4):
@@ -292,15 +328,8 @@ def test_a_worker_killed_in_the_middle_of_aggregating_loses_nothing_and_counts_n
         job_id = db.session.scalar(select(PendingJob.id).where(PendingJob.state != JobState.DONE))
         assert Job.exists(rq_job_id(job_id), connection=redis_connection)
 
-        waiting = wait_for(
-            lambda: job_state(job_id) == JobState.RUNNING and blocked_by(lock_pid),
-            "the worker to claim the job and wait inside its transaction",
-            log_path,
-        )
-        assert len(waiting) == 1
-        job_backend, statement = waiting[0]
+        job_backend, statement = wait_until_blocked(job_id, lock_pid, log_path)
         assert waiting_statement in statement
-
         killed = kill_session(worker.pid)
         worker.wait(timeout=10)
         assert worker.returncode == -signal.SIGKILL
@@ -318,6 +347,11 @@ def test_a_worker_killed_in_the_middle_of_aggregating_loses_nothing_and_counts_n
         rq_job = Job.fetch(rq_job_id(job_id), connection=redis_connection)
         assert rq_job.get_status() == JobStatus.STARTED
 
+        first_after = BEFORE_CRASH + IN_THE_KILLED_JOB
+        for index in range(first_after, first_after + arriving_after_crash):
+            respond(revision, index, SUMMER)
+        db.session.commit()
+
         # RQ's cleanup, as once the dead worker's heartbeat has expired: it fails the RQ job (no RQ
         # retries are configured), and the recorded job stays the app's to recover.
         StartedJobRegistry("aggregation", connection=redis_connection).cleanup(timestamp=time.time() + 3600)
@@ -333,24 +367,56 @@ def test_a_worker_killed_in_the_middle_of_aggregating_loses_nothing_and_counts_n
         )
         db.session.commit()
         dispatcher().sweep()
-        assert job_state(job_id) == JobState.QUEUED
+        waiting_jobs = db.session.scalars(select(PendingJob.id).where(PendingJob.state == JobState.QUEUED))
+        (doing_the_work,) = waiting_jobs
+        assert (doing_the_work == job_id) == (arriving_after_crash == 0)
 
         run_burst_worker(database_url, log_path, "aggregation")
 
         db.session.expire_all()
-        job = db.session.get(PendingJob, job_id)
-        assert job.state == JobState.DONE
-        assert job.attempts == 2
-        counted = BEFORE_CRASH + IN_THE_KILLED_JOB
-        assert db.session.get(ResponseSummary, survey_id).complete_count == counted
-        after = cells_of(survey_id)
-        assert after == clean_run_cells(survey_id)
-        year = {(key, option): cell[0] for (period, key, option), cell in after.items() if period == "2026"}
-        assert year == hand_counted_year(survey_id)
-        assert year[("*", "")] == counted
-        assert after[("2026-Q2", "*", "")][0] == BEFORE_CRASH + IN_THE_KILLED_JOB // 2
-        assert after[("2026-Q3", "*", "")][0] == IN_THE_KILLED_JOB // 2
-        overall = [1 + index % 5 for index in range(counted)]
-        assert after[("2026", "overall", "")] == (counted, sum(overall), sum(v * v for v in overall))
+        assert db.session.get(PendingJob, doing_the_work).state == JobState.DONE
+        killed_job = db.session.get(PendingJob, job_id)
+        assert killed_job.state == (JobState.DONE if arriving_after_crash == 0 else JobState.FAILED)
+        assert killed_job.attempts == (2 if arriving_after_crash == 0 else 1)
+        assert_every_response_counted_once(
+            survey_id, first_after + arriving_after_crash, IN_THE_KILLED_JOB // 2 + arriving_after_crash
+        )
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_a_job_that_fails_while_the_same_work_waits_leaves_it_to_the_waiting_job(
+    app, redis_connection, worker_process, tmp_path
+):
+    skip_unless_postgresql(app)
+    log_path = tmp_path / "worker.log"
+    rq_app = make_test_app(app.config["SQLALCHEMY_DATABASE_URI"], tmp_path, REDIS_URL=REDIS_URL)
+    with rq_app.app_context():
+        _, revision = support.organisation_with_survey("Scenehuset")
+        db.session.commit()
+        lock = db.engine.connect()
+        lock_pid = hold_lock(lock, "cells", revision)
+        worker_process()
+        for index in range(40):
+            respond(revision, index, support.SPRING if index % 2 == 0 else SUMMER)
+        db.session.commit()
+        failing = db.session.scalar(select(PendingJob.id))
+        wait_until_blocked(failing, lock_pid, log_path)
+
+        # Responses arrive while the job runs: the same work is recorded again and waits.
+        for index in range(40, 50):
+            respond(revision, index, SUMMER)
+        db.session.commit()
+        waiting = db.session.scalar(select(PendingJob.id).where(PendingJob.id != failing))
+        # Committing the conflicting cell makes the running job's INSERT fail.
+        lock.commit()
+        lock.close()
+
+        wait_for(lambda: job_state(waiting) == JobState.DONE, "the waiting job to run", log_path)
+        db.session.expire_all()
+        failed = db.session.get(PendingJob, failing)
+        assert failed.state == JobState.FAILED
+        assert "IntegrityError" in failed.last_error
+        assert_every_response_counted_once(revision.survey_id, 50, 30)
         db.session.remove()
         db.engine.dispose()

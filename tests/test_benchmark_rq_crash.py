@@ -1,10 +1,10 @@
 """An aggregation job killed half-way (SIGKILL of a real RQ worker process) and recovered through
 RQ's cleanup, the app's sweep and a fresh worker: every stored response ends up counted exactly once.
+Also a job that fails while the same work waits behind it.
 
 PostgreSQL only: the test holds a row lock that the job's transaction waits on, so the job is provably
-inside its transaction when the worker dies, and the worker process must reach the same database
-server. SQLite locks the whole file, so a writer waiting there could not be told apart from one that
-has not started.
+inside its transaction, at a known statement, when the worker dies. SQLite locks the whole database
+file, so a job there cannot be held at a chosen statement.
 """
 
 import os
@@ -62,7 +62,7 @@ def run_burst_worker(database_url: str, log_path: Path, *queues: str) -> None:
             env=worker_environment(database_url),
             stdout=log,
             stderr=subprocess.STDOUT,
-            timeout=60,
+            timeout=120,
         )
     assert finished.returncode == 0, log_path.read_text()
 
@@ -109,16 +109,15 @@ def worker_process(app, tmp_path):
     log_path = tmp_path / "worker.log"
 
     def start() -> subprocess.Popen:
-        log = open(log_path, "ab")  # noqa: SIM115 - the worker writes to it until it is killed
-        process = subprocess.Popen(
-            [sys.executable, "-m", "workers.worker", "aggregation"],
-            cwd=REPO,
-            env=worker_environment(app.config["SQLALCHEMY_DATABASE_URI"]),
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        log.close()
+        with open(log_path, "ab") as log:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "workers.worker", "aggregation"],
+                cwd=REPO,
+                env=worker_environment(app.config["SQLALCHEMY_DATABASE_URI"]),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         started.append(process)
         return process
 
@@ -129,7 +128,7 @@ def worker_process(app, tmp_path):
             process.wait(timeout=10)
 
 
-def wait_for(condition, what: str, log_path: Path, seconds: float = 20.0):
+def wait_for(condition, what: str, log_path: Path, seconds: float = 60.0):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         value = condition()

@@ -61,6 +61,9 @@ def test_recompute_without_redis_runs_in_the_command(app, runner):
         assert written > 0
         assert result.output.startswith(f"{written} snapshot(s) published")
         assert_country_figures()
+        # It ran in the command: the only jobs recorded are the responses' own, never run.
+        tasks = set(db.session.scalars(select(PendingJob.task)))
+        assert tasks == {"aggregate_responses"}
 
 
 @pytest.mark.rq

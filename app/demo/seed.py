@@ -8,6 +8,14 @@ from sqlalchemy import delete, insert, select
 
 from app.accounts.models import GlobalRole, Membership, OrgRole, User
 from app.accounts.passwords import hash_password
+from app.benchmarks.models import (
+    BenchmarkCell,
+    BenchmarkContribution,
+    BenchmarkQuestionMap,
+    BenchmarkSnapshot,
+    BenchmarkWatermark,
+)
+from app.benchmarks.snapshots import compute_snapshots
 from app.demo.answers import AnswerGenerator, AudienceProfile
 from app.demo.models import DemoSeed
 from app.demo.organisations import plan_organisations
@@ -91,6 +99,9 @@ def seed_demo(options: SeedOptions, reset: bool = False) -> tuple[bool, list[Dem
     db.session.add(DemoSeed(options=asdict(options), logins=[asdict(login) for login in logins]))
     db.session.commit()
     run_due_jobs()
+    # The nightly snapshot, now: the comparison page has figures from the first login.
+    compute_snapshots()
+    db.session.commit()
     return True, logins
 
 
@@ -103,6 +114,11 @@ def _describe(options: dict) -> str:
 def clear_tenant_data() -> None:
     """Remove organisations, users, surveys and responses; shared definitions and reference data stay."""
     for model in (
+        BenchmarkSnapshot,
+        BenchmarkContribution,
+        BenchmarkCell,
+        BenchmarkWatermark,
+        BenchmarkQuestionMap,
         Answer,
         Response,
         ResponseSummary,

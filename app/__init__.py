@@ -78,11 +78,11 @@ def _register_template_filters(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from app import api
     from app.accounts.views import bp as accounts_bp
-    from app.benchmarks.views import bp as benchmarks_bp
     from app.admin.views import bp as admin_bp
     from app.advisor.views import bp as advisor_bp
     from app.answering.views import bp as answer_bp
     from app.api_tokens.views import bp as api_tokens_bp
+    from app.benchmarks.views import bp as benchmarks_bp
     from app.builder import bp as builder_bp
     from app.design_checks.views import bp as design_checks_bp
     from app.exports.views import bp as exports_bp

@@ -2,6 +2,7 @@
 
 from app.accounts.models import Invitation, Membership, User
 from app.answering.models import OptIn
+from app.api_tokens.models import ApiToken
 from app.benchmarks.models import (
     BenchmarkCell,
     BenchmarkContribution,
@@ -9,7 +10,6 @@ from app.benchmarks.models import (
     BenchmarkSnapshot,
     BenchmarkWatermark,
 )
-from app.api_tokens.models import ApiToken
 from app.demo.models import DemoSeed
 from app.exports.models import ExportRequest
 from app.jobs.models import PendingJob

@@ -10,7 +10,10 @@ from app.responses.services import AnswerValue, store_response
 from app.surveys.services import new_survey_from_base, publish
 from tests import factories
 
-YES_NO = [{"code": "yes", "label": {"nb": "Ja", "en": "Yes"}}, {"code": "no", "label": {"nb": "Nei", "en": "No"}}]
+YES_NO = [
+    {"code": "yes", "label": {"nb": "Ja", "en": "Yes"}},
+    {"code": "no", "label": {"nb": "Nei", "en": "No"}},
+]
 
 DEFINITION = {
     "kind": "base",
@@ -47,7 +50,10 @@ DEFINITION = {
                     "type": "rating",
                     "text": {"nb": "Samlet opplevelse?", "en": "Overall experience?"},
                     "locked": True,
-                    "scale": {"points": 5, "labels": {1: {"nb": "Dårlig", "en": "Poor"}, 5: {"nb": "Bra", "en": "Good"}}},
+                    "scale": {
+                        "points": 5,
+                        "labels": {1: {"nb": "Dårlig", "en": "Poor"}, 5: {"nb": "Bra", "en": "Good"}},
+                    },
                 },
                 {
                     "code": "recommend",

@@ -18,7 +18,9 @@ from tests import benchmark_support as support
 def peers(count: int, responses: int = 25, yes: int = 10, fylke: str = "46", sector: str = "theatre"):
     organisations = []
     for index in range(count):
-        organisation, revision = support.organisation_with_survey(f"Peer {fylke} {sector} {index}", sector, fylke)
+        organisation, revision = support.organisation_with_survey(
+            f"Peer {fylke} {sector} {index}", sector, fylke
+        )
         support.respond_many(revision, responses, yes=yes)
         organisations.append((organisation, revision))
     return organisations

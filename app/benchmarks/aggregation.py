@@ -116,6 +116,14 @@ def _lock_watermark(survey_id: int) -> None:
     )
 
 
+# Answers of benchmarkable questions, each with its key and kind: the join every answer pass uses.
+_MAPPED_ANSWERS = Answer.__table__.join(Response.__table__, Response.id == Answer.response_id).join(
+    BenchmarkQuestionMap.__table__,
+    (BenchmarkQuestionMap.survey_revision_id == Response.survey_revision_id)
+    & (BenchmarkQuestionMap.answer_code == Answer.question_code),
+)
+
+
 def _counted() -> list[ColumnElement]:
     """Only complete, real responses enter benchmarks: never partial answers or test answers."""
     return [Response.status == ResponseStatus.COMPLETE, Response.is_test.is_(False)]
@@ -185,13 +193,7 @@ def _insert_option_cells(where: list[ColumnElement], quarter: ColumnElement) -> 
             func.sum(Answer.number_value).label("value_sum"),
             func.sum(Answer.number_value * Answer.number_value).label("value_sum_sq"),
         )
-        .select_from(Answer)
-        .join(Response, Response.id == Answer.response_id)
-        .join(
-            BenchmarkQuestionMap,
-            (BenchmarkQuestionMap.survey_revision_id == Response.survey_revision_id)
-            & (BenchmarkQuestionMap.answer_code == Answer.question_code),
-        )
+        .select_from(_MAPPED_ANSWERS)
         .where(*where)
         .group_by(
             Response.survey_revision_id,
@@ -202,7 +204,7 @@ def _insert_option_cells(where: list[ColumnElement], quarter: ColumnElement) -> 
             Response.organisation_id,
         )
     )
-    db.session.execute(insert(BenchmarkCell).from_select([c.key for c in CELL_COLUMNS], grouped))
+    _insert(grouped)
 
 
 def _insert_question_totals(survey_id: int | None) -> None:
@@ -234,7 +236,7 @@ def _insert_question_totals(survey_id: int | None) -> None:
             cell.survey_revision_id, cell.period, cell.question_key, cell.survey_id, cell.organisation_id
         )
     )
-    db.session.execute(insert(BenchmarkCell).from_select([c.key for c in CELL_COLUMNS], per_option))
+    _insert(per_option)
 
 
 def _insert_multiple_choice_totals(where: list[ColumnElement], quarter: ColumnElement) -> None:
@@ -251,13 +253,7 @@ def _insert_multiple_choice_totals(where: list[ColumnElement], quarter: ColumnEl
             literal(None),
             literal(None),
         )
-        .select_from(Answer)
-        .join(Response, Response.id == Answer.response_id)
-        .join(
-            BenchmarkQuestionMap,
-            (BenchmarkQuestionMap.survey_revision_id == Response.survey_revision_id)
-            & (BenchmarkQuestionMap.answer_code == Answer.question_code),
-        )
+        .select_from(_MAPPED_ANSWERS)
         .where(*where, BenchmarkQuestionMap.kind == Kind.MULTIPLE.value)
         .group_by(
             Response.survey_revision_id,
@@ -267,7 +263,7 @@ def _insert_multiple_choice_totals(where: list[ColumnElement], quarter: ColumnEl
             Response.organisation_id,
         )
     )
-    db.session.execute(insert(BenchmarkCell).from_select([c.key for c in CELL_COLUMNS], grouped))
+    _insert(grouped)
 
 
 def _insert_response_counts(where: list[ColumnElement], quarter: ColumnElement) -> None:
@@ -286,7 +282,7 @@ def _insert_response_counts(where: list[ColumnElement], quarter: ColumnElement) 
         .where(*where)
         .group_by(Response.survey_revision_id, quarter, Response.survey_id, Response.organisation_id)
     )
-    db.session.execute(insert(BenchmarkCell).from_select([c.key for c in CELL_COLUMNS], grouped))
+    _insert(grouped)
 
 
 def _insert_years(survey_id: int | None) -> None:
@@ -315,7 +311,11 @@ def _insert_years(survey_id: int | None) -> None:
             cell.organisation_id,
         )
     )
-    db.session.execute(insert(BenchmarkCell).from_select([c.key for c in CELL_COLUMNS], grouped))
+    _insert(grouped)
+
+
+def _insert(rows) -> None:
+    db.session.execute(insert(BenchmarkCell).from_select([c.key for c in CELL_COLUMNS], rows))
 
 
 def _cells_of(survey_id: int | None) -> list[ColumnElement]:

@@ -18,7 +18,7 @@ from sqlalchemy.orm import joinedload, undefer
 from werkzeug.datastructures import MultiDict
 
 from app.answering.question_types import TYPES, AnswerError
-from app.core.sql import upsert_insert
+from app.core.sql import built_once, upsert_insert
 from app.core.types import utcnow
 from app.extensions import db
 from app.jobs.services import record_job
@@ -288,26 +288,24 @@ def start_response(
     now = utcnow()
     finished = outcome.status != ResponseStatus.PARTIAL
     response_id = db.session.scalar(
-        upsert_insert(Response)
-        .values(
-            survey_id=revision.survey_id,
-            survey_revision_id=revision.id,
-            collector_id=collector.id,
-            organisation_id=collector.survey.organisation_id,
-            status=outcome.status,
-            language=language,
-            is_test=collector.is_test,
-            is_imported=False,
-            submission_key=submission_key,
-            resume_key_hash=hash_key(key),
-            next_section=outcome.next_page or 0,
-            started_at=now,
-            updated_at=now,
-            submitted_at=now if finished else None,
-            duration_seconds=0 if finished else None,
-        )
-        .on_conflict_do_nothing(index_elements=[Response.submission_key])
-        .returning(Response.id)
+        _new_response(),
+        {
+            "survey_id": revision.survey_id,
+            "survey_revision_id": revision.id,
+            "collector_id": collector.id,
+            "organisation_id": collector.survey.organisation_id,
+            "status": outcome.status,
+            "language": language,
+            "is_test": collector.is_test,
+            "is_imported": False,
+            "submission_key": submission_key,
+            "resume_key_hash": hash_key(key),
+            "next_section": outcome.next_page or 0,
+            "started_at": now,
+            "updated_at": now,
+            "submitted_at": now if finished else None,
+            "duration_seconds": 0 if finished else None,
+        },
     )
     if response_id is not None:
         if finished:
@@ -320,6 +318,23 @@ def start_response(
         return Started(None, existing=existing)
     existing.resume_key_hash = hash_key(key)
     return Started(key, existing=existing)
+
+
+@built_once
+def _new_response():
+    """A response unless its submission key was already used (a re-sent page): then no row."""
+    return (
+        upsert_insert(Response)
+        .on_conflict_do_nothing(index_elements=[Response.submission_key])
+        .returning(Response.id)
+    )
+
+
+@built_once
+def _new_answers():
+    # With RETURNING, SQLAlchemy sends the rows as one multi-row INSERT rather than one statement per
+    # row (psycopg's executemany).
+    return insert(Answer.__table__).returning(Answer.__table__.c.id)
 
 
 def answer_codes(shown: Page, skip: set[str] = frozenset()) -> set[str]:
@@ -348,7 +363,7 @@ def save_page(response_id: int, shown: Page, result: PageResult, fresh: bool = F
             rows += TYPES[item.question["type"]].to_answers(item.question, value)
     if rows:
         db.session.execute(
-            insert(Answer.__table__),
+            _new_answers(),
             [
                 {
                     "response_id": response_id,

@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from sqlalchemy import select, text, update
 
-from app.core.sql import upsert_insert
+from app.core.sql import built_once, upsert_insert
 from app.core.types import utcnow
 from app.extensions import db
 from app.jobs.models import WAITING_PREDICATE, WAITING_STATES, JobState, PendingJob
@@ -30,16 +30,29 @@ def record_job(task: str, coalesce_key: str | None = None, **args) -> int | None
     key = coalesce_key or f"{task}:" + ",".join(f"{k}={args[k]}" for k in sorted(args))
     # One statement whether or not the work is already waiting: this runs in every submission.
     job_id = db.session.scalar(
-        upsert_insert(PendingJob)
-        .values(
-            task=task, args=args, coalesce_key=key, state=JobState.PENDING, attempts=0, created_at=utcnow()
-        )
-        .on_conflict_do_nothing(index_elements=[PendingJob.coalesce_key], index_where=text(WAITING_PREDICATE))
-        .returning(PendingJob.id)
+        _new_job(),
+        {
+            "task": task,
+            "args": args,
+            "coalesce_key": key,
+            "state": JobState.PENDING,
+            "attempts": 0,
+            "created_at": utcnow(),
+        },
     )
     if job_id is not None:
         db.session.info.setdefault(NEW_JOBS_KEY, []).append(job_id)
     return job_id
+
+
+@built_once
+def _new_job():
+    """A pending job unless the same work is already waiting (then no row)."""
+    return (
+        upsert_insert(PendingJob)
+        .on_conflict_do_nothing(index_elements=[PendingJob.coalesce_key], index_where=text(WAITING_PREDICATE))
+        .returning(PendingJob.id)
+    )
 
 
 def claim(job_id: int) -> bool:

@@ -13,12 +13,12 @@ from enum import StrEnum
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import joinedload, undefer
 from werkzeug.datastructures import MultiDict
 
 from app.answering.question_types import TYPES, AnswerError
-from app.core.sql import built_once, upsert_insert
+from app.core.sql import built_once, insert_many, upsert_insert
 from app.core.types import utcnow
 from app.extensions import db
 from app.jobs.services import record_job
@@ -330,13 +330,6 @@ def _new_response():
     )
 
 
-@built_once
-def _new_answers():
-    # With RETURNING, SQLAlchemy sends the rows as one multi-row INSERT rather than one statement per
-    # row (psycopg's executemany).
-    return insert(Answer.__table__).returning(Answer.__table__.c.id)
-
-
 def answer_codes(shown: Page, skip: set[str] = frozenset()) -> set[str]:
     """The codes this page's answers are stored and sent under (a matrix: one per row)."""
     codes = set()
@@ -362,8 +355,8 @@ def save_page(response_id: int, shown: Page, result: PageResult, fresh: bool = F
         if value is not None:
             rows += TYPES[item.question["type"]].to_answers(item.question, value)
     if rows:
-        db.session.execute(
-            _new_answers(),
+        insert_many(
+            Answer.__table__,
             [
                 {
                     "response_id": response_id,

@@ -4,6 +4,7 @@ The access log leaves out the client address and user agent, so no log line ties
 a person (responses are anonymous).
 """
 
+import gc
 import multiprocessing
 import os
 
@@ -15,3 +16,9 @@ timeout = 30
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 accesslog = "-"
 access_log_format = '"%(r)s" %(s)s %(b)s %(L)ss'
+
+
+def post_worker_init(worker):
+    """The app's modules, routes and templates live as long as the worker: move them out of the
+    garbage collector's reach, so its full passes (about 70 ms over them each) no longer stall requests."""
+    gc.freeze()

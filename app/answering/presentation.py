@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from flask import Blueprint, url_for
 from flask_babel import gettext as _
 
+from app.answering.flow import LinkOrganisation
 from app.answering.question_types import label
 from app.core.markdown import markdown_to_text
 from app.organisations.models import Organisation
@@ -131,7 +132,7 @@ class Surroundings:
     and the footer's links. The answering pages point at their survey link; the builder's preview
     points at itself, has no respondent pages to link to, and says that it is a preview."""
 
-    organisation: Organisation
+    organisation: Organisation | LinkOrganisation
     theme_url: str
     logo_url: str
     privacy_url: str | None = None
@@ -142,7 +143,7 @@ class Surroundings:
 def link_surroundings(collector) -> Surroundings:
     token = collector.token
     return Surroundings(
-        organisation=collector.survey.organisation,
+        organisation=collector.organisation,
         theme_url=url_for("answer.theme", token=token),
         logo_url=url_for("answer.logo", token=token),
         privacy_url=url_for("answer.privacy", token=token),
@@ -150,7 +151,7 @@ def link_surroundings(collector) -> Surroundings:
     )
 
 
-def theme_css(organisation: Organisation) -> str:
+def theme_css(organisation: Organisation | LinkOrganisation) -> str:
     """The organisation's accent colour as a style sheet (the CSP allows no inline styles)."""
     colour = organisation.accent_colour
     return f":root {{ --accent: {colour}; }}\n" if colour else ""

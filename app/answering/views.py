@@ -17,6 +17,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf, validate_csrf
+from sqlalchemy import select
 from wtforms.validators import ValidationError
 
 from app.access.policy import public
@@ -24,6 +25,7 @@ from app.answering import flow, opt_ins, presentation
 from app.answering.question_types import label
 from app.core import rate_limit
 from app.extensions import csrf, db, login_manager
+from app.organisations.models import Organisation
 from app.responses.models import ResponseStatus
 from app.security_headers import content_security_policy
 
@@ -57,7 +59,7 @@ def _collector_or_404(token: str):
     collector = flow.collector_by_token(token)
     if collector is None or collector.published_revision_id is None:
         abort(404)  # a link of a survey never published leads nowhere yet
-    g.embed_origins = collector.survey.organisation.embed_origins
+    g.embed_origins = collector.organisation.embed_origins
     g.collector = collector
     return collector
 
@@ -315,7 +317,7 @@ def theme(token: str):
     """The organisation's accent colour as a style sheet (the CSP allows no inline styles)."""
     collector = _collector_or_404(token)
     reply = current_app.response_class(
-        presentation.theme_css(collector.survey.organisation), content_type="text/css"
+        presentation.theme_css(collector.organisation), content_type="text/css"
     )
     reply.headers["Cache-Control"] = "public, max-age=300"
     return reply
@@ -324,7 +326,8 @@ def theme(token: str):
 @bp.route("/<token>/logo")
 @public
 def logo(token: str):
-    organisation = _collector_or_404(token).survey.organisation
-    if not organisation.logo:
+    organisation = _collector_or_404(token).organisation
+    logo = db.session.scalar(select(Organisation.logo).where(Organisation.id == organisation.id))
+    if not logo:
         abort(404)
-    return current_app.response_class(organisation.logo, content_type=organisation.logo_content_type)
+    return current_app.response_class(logo, content_type=organisation.logo_content_type)

@@ -244,14 +244,18 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--connections", type=int, default=50)
-    parser.add_argument("--warmup", type=float, default=3, help="seconds of unmeasured load first")
+    parser.add_argument(
+        "--warmup", type=float, default=3, help="seconds of unmeasured load on each endpoint first"
+    )
     args = parser.parse_args()
     token = prepare_database()
     port = free_port()
     server = start_gunicorn(port)
     try:
-        # Workers import the app after the port opens: warm them all up before measuring anything.
+        # Workers import the app after the port opens, and each compiles a statement the first time it
+        # runs it: warm every worker up on both endpoints before measuring anything.
         run(port, f"/benchmark/floor/{token}", token, args.warmup, args.connections, with_session=False)
+        run(port, f"/s/{token}", token, args.warmup, args.connections, with_session=True)
         stored_before = stored_responses()
         survey = run(port, f"/s/{token}", token, args.seconds, args.connections, with_session=True)
         stored = stored_responses() - stored_before

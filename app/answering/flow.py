@@ -10,14 +10,16 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
+from functools import cache
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, delete, func, select
+from sqlalchemy import bindparam, delete, func, insert, select
+from sqlalchemy.dialects import postgresql
 from werkzeug.datastructures import MultiDict
 
 from app.answering.question_types import TYPES, AnswerError
-from app.core.sql import built_once, insert_many, upsert_insert
+from app.core.sql import built_once, dialect_name, insert_many, unnested, upsert_insert
 from app.core.types import utcnow
 from app.extensions import db
 from app.jobs.services import record_job
@@ -332,34 +334,44 @@ class Started:
 
 
 def start_response(
-    collector: Link, revision: FrozenRevision, language: str, submission_key: str, outcome: Outcome
+    collector: Link,
+    revision: FrozenRevision,
+    language: str,
+    submission_key: str,
+    outcome: Outcome,
+    answers: list[AnswerValue],
 ) -> Started:
-    """Store a new response for a first page, already finished when that page ends the survey (one
-    INSERT; this is the hot path of a one-page survey). A re-sent page finds the response its
-    submission key made and gets a fresh resume key: the browser keeps the last reply."""
+    """Store a new response with the answers of its first page, already finished when that page ends
+    the survey (on PostgreSQL one statement: this is the hot path of a one-page survey). A re-sent
+    page finds the response its submission key made, stores nothing, and gets a fresh resume key:
+    the browser keeps the last reply."""
     key = new_key()
     now = utcnow()
     finished = outcome.status != ResponseStatus.PARTIAL
-    response_id = db.session.scalar(
-        _new_response(),
-        {
-            "survey_id": revision.survey_id,
-            "survey_revision_id": revision.id,
-            "collector_id": collector.id,
-            "organisation_id": collector.organisation.id,
-            "status": outcome.status,
-            "language": language,
-            "is_test": collector.is_test,
-            "is_imported": False,
-            "submission_key": submission_key,
-            "resume_key_hash": hash_key(key),
-            "next_section": outcome.next_page or 0,
-            "started_at": now,
-            "updated_at": now,
-            "submitted_at": now if finished else None,
-            "duration_seconds": 0 if finished else None,
-        },
-    )
+    values = {
+        "survey_id": revision.survey_id,
+        "survey_revision_id": revision.id,
+        "collector_id": collector.id,
+        "organisation_id": collector.organisation.id,
+        "status": outcome.status,
+        "language": language,
+        "is_test": collector.is_test,
+        "is_imported": False,
+        "submission_key": submission_key,
+        "resume_key_hash": hash_key(key),
+        "next_section": outcome.next_page or 0,
+        "started_at": now,
+        "updated_at": now,
+        "submitted_at": now if finished else None,
+        "duration_seconds": 0 if finished else None,
+    }
+    if dialect_name() == "postgresql":
+        columns = {name: [getattr(answer, name) for answer in answers] for name in ANSWER_COLUMNS}
+        response_id = db.session.scalar(_new_response_with_answers(tuple(values)), values | columns)
+    else:
+        response_id = db.session.scalar(_new_response(), values)
+        if response_id is not None:
+            _insert_answers(response_id, answers)
     if response_id is not None:
         if finished:
             _record_finished(revision.survey_id)
@@ -373,6 +385,9 @@ def start_response(
     return Started(key, existing=existing)
 
 
+ANSWER_COLUMNS = ("question_code", "option_code", "number_value", "text_value")
+
+
 @built_once
 def _new_response():
     """A response unless its submission key was already used (a re-sent page): then no row."""
@@ -381,6 +396,23 @@ def _new_response():
         .on_conflict_do_nothing(index_elements=[Response.submission_key])
         .returning(Response.id)
     )
+
+
+@cache
+def _new_response_with_answers(fields: tuple[str, ...]):
+    """PostgreSQL: the response and its answers in one statement, and no answers when the submission
+    key was already used."""
+    table = Response.__table__
+    new = (
+        postgresql.insert(table)
+        .values({name: bindparam(name, type_=table.c[name].type) for name in fields})
+        .on_conflict_do_nothing(index_elements=[table.c.submission_key])
+        .returning(table.c.id)
+        .cte("new_response")
+    )
+    rows = select(new.c.id, *unnested(Answer.__table__, ANSWER_COLUMNS))
+    answers = insert(Answer.__table__).from_select(["response_id", *ANSWER_COLUMNS], rows).cte("new_answers")
+    return select(new.c.id).add_cte(answers)
 
 
 def answer_codes(shown: Page, skip: set[str] = frozenset()) -> set[str]:
@@ -393,21 +425,26 @@ def answer_codes(shown: Page, skip: set[str] = frozenset()) -> set[str]:
     return codes
 
 
-def save_page(response_id: int, shown: Page, result: PageResult, fresh: bool = False) -> None:
-    """Replace this page's stored answers by the new ones (back and forward never duplicate).
-    A `fresh` response has no answers yet, so there is nothing to replace."""
-    if not fresh:
-        db.session.execute(
-            delete(Answer).where(
-                Answer.response_id == response_id, Answer.question_code.in_(answer_codes(shown))
-            )
-        )
+def page_answers(shown: Page, result: PageResult) -> list[AnswerValue]:
+    """The rows a checked page is stored as (a matrix or a multiple choice: several)."""
     rows: list[AnswerValue] = []
     for item in shown.questions:
         value = result.values.get(item.question["code"])
         if value is not None:
             rows += TYPES[item.question["type"]].to_answers(item.question, value)
-    if rows:
+    return rows
+
+
+def save_page(response_id: int, shown: Page, result: PageResult) -> None:
+    """Replace this page's stored answers by the new ones (back and forward never duplicate)."""
+    db.session.execute(
+        delete(Answer).where(Answer.response_id == response_id, Answer.question_code.in_(answer_codes(shown)))
+    )
+    _insert_answers(response_id, page_answers(shown, result))
+
+
+def _insert_answers(response_id: int, answers: list[AnswerValue]) -> None:
+    if answers:
         insert_many(
             Answer.__table__,
             [
@@ -418,7 +455,7 @@ def save_page(response_id: int, shown: Page, result: PageResult, fresh: bool = F
                     "number_value": row.number_value,
                     "text_value": row.text_value,
                 }
-                for row in rows
+                for row in answers
             ],
         )
 

@@ -153,13 +153,12 @@ def answer(token: str):
     new_key = None
     if response is None:
         submission_key = request.form.get("submission_key") or flow.new_key()
-        started = flow.start_response(collector, revision, language, submission_key[:64], outcome)
+        answers = flow.page_answers(shown, result)
+        started = flow.start_response(collector, revision, language, submission_key[:64], outcome, answers)
         if started.already_finished:
             return redirect(url_for("answer.thanks", token=token))  # this page was already received
         new_key, response = started.resume_key, started.existing
-    if response is None:
-        flow.save_page(started.new_response_id, shown, result, fresh=True)
-    else:
+    if response is not None:  # a response resumed, or started by an earlier sending of this page
         flow.save_page(response.id, shown, result)
         flow.advance(response, outcome)
     if outcome.status == ResponseStatus.SCREENED_OUT:

@@ -51,5 +51,9 @@ def insert_many(table: Table, rows: list[dict]) -> None:
 
 @cache
 def _unnest_insert(table: Table, columns: tuple[str, ...]) -> Executable:
-    arrays = [func.unnest(bindparam(name, type_=postgresql.ARRAY(table.c[name].type))) for name in columns]
-    return insert(table).from_select(columns, select(*arrays))
+    return insert(table).from_select(columns, select(*unnested(table, columns)))
+
+
+def unnested(table: Table, columns: tuple[str, ...]) -> list:
+    """PostgreSQL: rows from one array parameter per column (named as the column)."""
+    return [func.unnest(bindparam(name, type_=postgresql.ARRAY(table.c[name].type))) for name in columns]

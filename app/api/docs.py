@@ -89,7 +89,10 @@ def operations(document: dict) -> list[dict]:
                     ],
                     "responses": [
                         _response(status, response, responses)
-                        for status, response in operation.get("responses", {}).items()
+                        for status, response in sorted(
+                            operation.get("responses", {}).items(),
+                            key=lambda item: (item[0] == "default", item[0]),
+                        )
                     ],
                 }
             )

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from app.accounts.models import Membership, OrgRole, User
 from app.accounts.passwords import hash_password
-from app.api import auth
+from app.api import auth, services
 from app.api_tokens.models import ApiToken
 from app.api_tokens.services import create_token
 from app.core.rate_limit import Limit
@@ -388,3 +388,15 @@ def test_the_rate_limit_is_counted_in_redis_when_it_is_configured(app, client, m
     finally:
         redis.delete(f"ratelimit:{namespace}:{token_id}")
         app.extensions.pop("grunnskjema_rate_counter", None)
+
+
+def test_a_server_error_is_a_problem_document_without_internals(app, client, monkeypatch):
+    own, _other = two_tenants(app, complete=0)
+
+    def broken(organisation_id):
+        raise RuntimeError("SELECT secret FROM somewhere")
+
+    monkeypatch.setattr(services, "surveys_of", broken)
+    monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)
+    body = assert_problem(client.get("/api/v1/surveys", headers=own.headers), 500)
+    assert "SELECT" not in str(body) and "Traceback" not in str(body)

@@ -10,7 +10,15 @@ import pytest
 
 import app.models  # noqa: F401  (every model mapped, also for tests that build objects without an app)
 from app.extensions import db
-from tests.support import BACKENDS, compile_catalogs, database_url, make_test_app, recreate_postgres_database
+from tests.support import (
+    BACKENDS,
+    REDIS_URL,
+    compile_catalogs,
+    database_url,
+    make_test_app,
+    recreate_postgres_database,
+    unavailable,
+)
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
@@ -54,6 +62,35 @@ def app_context(app):
     with app.app_context():
         yield
         db.session.rollback()
+
+
+@pytest.fixture
+def redis_connection():
+    """The test Redis database, empty before and after; skips the test (fails it in CI) without Redis."""
+    from redis import Redis
+
+    connection = Redis.from_url(REDIS_URL, socket_connect_timeout=2)
+    try:
+        connection.ping()
+    except Exception as error:  # noqa: BLE001 - any failure means Redis is not there
+        unavailable(f"Redis at {REDIS_URL} ({type(error).__name__})")
+    connection.flushdb()
+    yield connection
+    connection.flushdb()
+
+
+@pytest.fixture
+def rq_app(app, redis_connection, tmp_path):
+    """The app under test, on the same database, with Redis configured; jobs run in it."""
+    from workers import context
+
+    application = make_test_app(app.config["SQLALCHEMY_DATABASE_URI"], tmp_path, REDIS_URL=REDIS_URL)
+    context.use_app(application)
+    with application.app_context():
+        yield application
+        db.session.remove()
+        db.engine.dispose()
+    context.use_app(None)
 
 
 @pytest.fixture

@@ -11,14 +11,7 @@ from app.jobs.models import JobState, PendingJob
 from app.jobs.tasks import TASKS
 from tests import benchmark_support as support
 from tests.support import REDIS_URL, make_test_app
-from tests.test_benchmark_rq_crash import empty_redis, run_burst_worker
-
-
-@pytest.fixture
-def redis_connection():
-    connection = empty_redis()
-    yield connection
-    connection.flushdb()
+from tests.test_benchmark_rq_crash import run_burst_worker
 
 
 def two_organisations() -> None:

@@ -16,7 +16,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from redis import Redis
 from rq.job import Job, JobStatus
 from rq.registry import StartedJobRegistry
 from sqlalchemy import delete, insert, select, text, update
@@ -31,7 +30,7 @@ from app.jobs.tasks import TASKS
 from app.responses.models import ResponseStatus, ResponseSummary
 from app.surveys.models import SurveyRevision
 from tests import benchmark_support as support
-from tests.support import REDIS_URL, make_test_app, unavailable
+from tests.support import REDIS_URL, make_test_app
 
 pytestmark = pytest.mark.rq
 
@@ -82,24 +81,6 @@ def kill_session(leader: int) -> list[int]:
         except (ProcessLookupError, PermissionError):
             continue
     return killed
-
-
-def empty_redis() -> Redis:
-    """The test Redis database, emptied; skips the test (fails it in CI) when Redis is not there."""
-    connection = Redis.from_url(REDIS_URL, socket_connect_timeout=2)
-    try:
-        connection.ping()
-    except Exception as error:  # noqa: BLE001 - any failure means Redis is not there
-        unavailable(f"Redis at {REDIS_URL} ({type(error).__name__})")
-    connection.flushdb()
-    return connection
-
-
-@pytest.fixture
-def redis_connection():
-    connection = empty_redis()
-    yield connection
-    connection.flushdb()
 
 
 @pytest.fixture

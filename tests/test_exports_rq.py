@@ -1,7 +1,6 @@
 """An export through the real Redis and a real RQ worker (SimpleWorker, burst mode), on both backends."""
 
 import pytest
-from redis import Redis
 from rq import Queue, SimpleWorker
 from sqlalchemy import select
 
@@ -10,33 +9,8 @@ from app.exports.models import ExportFormat, ExportRequest, ExportScope, ExportS
 from app.extensions import db
 from app.jobs.models import JobState, PendingJob
 from tests.export_support import FULL_ANSWER, answer, csv_dicts, published_survey
-from tests.support import REDIS_URL, make_test_app, unavailable
-from workers import context
 
 pytestmark = pytest.mark.rq
-
-
-@pytest.fixture
-def redis_connection():
-    connection = Redis.from_url(REDIS_URL, socket_connect_timeout=2)
-    try:
-        connection.ping()
-    except Exception as error:  # noqa: BLE001 - any failure means Redis is not there
-        unavailable(f"Redis at {REDIS_URL} ({type(error).__name__})")
-    connection.flushdb()
-    yield connection
-    connection.flushdb()
-
-
-@pytest.fixture
-def rq_app(app, redis_connection, tmp_path):
-    application = make_test_app(app.config["SQLALCHEMY_DATABASE_URI"], tmp_path, REDIS_URL=REDIS_URL)
-    context.use_app(application)
-    with application.app_context():
-        yield application
-        db.session.remove()
-        db.engine.dispose()
-    context.use_app(None)
 
 
 def test_an_export_is_queued_on_the_exports_queue_and_the_worker_makes_the_file(rq_app, redis_connection):

@@ -1,7 +1,6 @@
 """The job path with the real Redis and a real RQ worker (SimpleWorker, burst mode), on both backends."""
 
 import pytest
-from redis import Redis
 from rq import Queue, SimpleWorker
 from sqlalchemy import select
 
@@ -11,35 +10,11 @@ from app.jobs.models import JobState, PendingJob
 from app.jobs.tasks import TASKS
 from app.responses.models import ResponseSummary
 from tests import factories
-from tests.support import REDIS_URL, csrf_token, make_test_app, unavailable
+from tests.support import REDIS_URL, csrf_token, make_test_app
 from workers import context
 
 pytestmark = pytest.mark.rq
 QUEUE_NAMES = sorted({task.queue for task in TASKS.values()})
-
-
-@pytest.fixture
-def redis_connection():
-    connection = Redis.from_url(REDIS_URL, socket_connect_timeout=2)
-    try:
-        connection.ping()
-    except Exception as error:  # noqa: BLE001 - any failure means Redis is not there
-        unavailable(f"Redis at {REDIS_URL} ({type(error).__name__})")
-    connection.flushdb()
-    yield connection
-    connection.flushdb()
-
-
-@pytest.fixture
-def rq_app(app, redis_connection, tmp_path):
-    """The app under test, on the same database, with Redis configured; jobs run in it."""
-    application = make_test_app(app.config["SQLALCHEMY_DATABASE_URI"], tmp_path, REDIS_URL=REDIS_URL)
-    context.use_app(application)
-    with application.app_context():
-        yield application
-        db.session.remove()
-        db.engine.dispose()
-    context.use_app(None)
 
 
 def run_worker(connection) -> None:

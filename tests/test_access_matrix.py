@@ -167,6 +167,7 @@ ROUTES: dict[str, Route] = {
     "api.survey": Route("api"),
     "api.responses": Route("api"),
     "api.results": Route("api"),
+    "api.benchmarks": Route("api"),
 }
 
 ROLES = ("anonymous", "owner", "editor", "viewer", "advisor", "admin")

@@ -284,3 +284,85 @@ class ResultsSchema(Schema):
     speeder_limit_seconds = fields.Float(allow_none=True)
     timeline = fields.Nested(TimelineSchema, allow_none=True)
     questions = fields.List(fields.Nested(QuestionResultSchema))
+
+
+class BenchmarkQuerySchema(Schema):
+    period = fields.String(
+        validate=validate.Regexp(r"^\d{4}(-Q[1-4])?$"),
+        metadata={"description": "A year (`2026`) or quarter (`2026-Q3`); the newest year when left out."},
+    )
+    language = fields.String(
+        load_default="nb",
+        validate=validate.OneOf(LANGUAGES),
+        metadata={"description": "Language of labels, group names and sentences."},
+    )
+
+
+class EstimateSchema(Schema):
+    value = fields.Float()
+    low = fields.Float(allow_none=True, metadata={"description": "95 % interval, lower end."})
+    high = fields.Float(allow_none=True, metadata={"description": "95 % interval, upper end."})
+    n = fields.Integer()
+
+
+class DifferenceSchema(Schema):
+    value = fields.Float(metadata={"description": "Own minus peers."})
+    low = fields.Float()
+    high = fields.Float()
+    p_value = fields.Float()
+
+
+class OwnMeasureSchema(Schema):
+    measure = fields.String(metadata={"description": "An option code, `mean` or `nps`."})
+    label = fields.String()
+    estimate = fields.Nested(EstimateSchema)
+
+
+class PeerComparisonSchema(Schema):
+    measure = fields.String()
+    label = fields.String()
+    own = fields.Nested(EstimateSchema, allow_none=True)
+    peer = fields.Nested(EstimateSchema, metadata={"description": "The group without the organisation."})
+    difference = fields.Nested(DifferenceSchema, allow_none=True)
+    adjusted_p = fields.Float(
+        allow_none=True, metadata={"description": "Benjamini–Hochberg over the report."}
+    )
+    significant = fields.Boolean()
+    typical = fields.Nested(EstimateSchema, allow_none=True)
+    quartiles = fields.List(fields.Float(), allow_none=True)
+    percentile_rank = fields.Float(allow_none=True)
+
+
+class PeerGroupSchema(Schema):
+    kind = fields.String(
+        validate=validate.OneOf(["sector_fylke", "sector_size", "sector_country", "fylke", "country"])
+    )
+    label = fields.String()
+    shown = fields.Boolean()
+    reason = fields.String(allow_none=True, metadata={"description": "Why the group is not shown."})
+    fallback = fields.String(allow_none=True, metadata={"description": "The broader group shown instead."})
+    organisations = fields.Integer(allow_none=True, metadata={"description": "Null when not shown."})
+    responses = fields.Integer(allow_none=True, metadata={"description": "Null when not shown."})
+    computed_at = UTCDateTimeField(allow_none=True)
+    comparisons = fields.List(fields.Nested(PeerComparisonSchema))
+
+
+class BenchmarkQuestionSchema(Schema):
+    key = fields.String(metadata={"description": "The stable benchmark code of the question."})
+    kind = fields.String(validate=validate.OneOf(["choice", "multiple", "mean", "nps"]))
+    text = fields.String()
+    own_n = fields.Integer()
+    small_base = fields.Boolean()
+    sentence = fields.String()
+    own = fields.List(fields.Nested(OwnMeasureSchema))
+    groups = fields.List(fields.Nested(PeerGroupSchema))
+
+
+class BenchmarksSchema(Schema):
+    survey_id = fields.Integer()
+    period = fields.String(allow_none=True)
+    periods = fields.List(fields.String(), metadata={"description": "Periods with comparisons."})
+    contributing = fields.Boolean(
+        metadata={"description": "False when the organisation does not share its answers: no peer groups."}
+    )
+    questions = fields.List(fields.Nested(BenchmarkQuestionSchema))

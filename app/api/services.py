@@ -6,10 +6,13 @@ Read-only queries, each scoped to one organisation by the caller; no request in 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from flask_babel import force_locale
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import MultiDict
 
+from app.benchmarks.models import BenchmarkQuestionMap
+from app.benchmarks.report import available_periods, build_report
 from app.extensions import db
 from app.questionnaires.definition import iter_questions
 from app.responses.models import Answer, Response, ResponseStatus
@@ -182,3 +185,74 @@ def survey_results(survey: Survey, query: dict) -> dict:
             args.add(name, value)
     filters = parse_filters(args, results.filter_choices(survey))
     return results.survey_results(survey, filters, query.get("interval", "day"))
+
+
+def survey_benchmarks(survey: Survey, period: str | None, language: str) -> dict | None:
+    """The organisation's peer comparison for the benchmark questions of one survey, under the same
+    disclosure rules as the comparison page; None when the period has no comparison."""
+    periods = available_periods(survey.organisation_id)
+    period = period or next((p for p in periods if "-Q" not in p), None)
+    if period is not None and period not in periods:
+        return None
+    keys = set(
+        db.session.scalars(
+            select(BenchmarkQuestionMap.question_key)
+            .join(SurveyRevision, SurveyRevision.id == BenchmarkQuestionMap.survey_revision_id)
+            .where(SurveyRevision.survey_id == survey.id)
+        )
+    )
+    answer = {
+        "survey_id": survey.id,
+        "period": period,
+        "periods": periods,
+        "contributing": False,
+        "questions": [],
+    }
+    if period is None:
+        return answer
+    with force_locale(language):
+        report = build_report(survey.organisation, period, language)
+    answer["contributing"] = report.contributing
+    answer["questions"] = [_benchmark_question(q) for q in report.questions if q.key in keys]
+    return answer
+
+
+def _benchmark_question(question) -> dict:
+    own = {measure: estimate for measure, _label, estimate in question.own}
+    return {
+        "key": question.key,
+        "kind": question.kind.value,
+        "text": question.text,
+        "own_n": question.own_n,
+        "small_base": question.small_base,
+        "sentence": question.sentence,
+        "own": [{"measure": m, "label": label, "estimate": e} for m, label, e in question.own],
+        "groups": [
+            {
+                "kind": group.kind,
+                "label": group.label,
+                "shown": group.shown,
+                "reason": group.reason,
+                "fallback": group.fallback,
+                "organisations": group.organisations,
+                "responses": group.responses,
+                "computed_at": group.computed_at,
+                "comparisons": [
+                    {
+                        "measure": c.measure,
+                        "label": c.label,
+                        "own": own.get(c.measure),
+                        "peer": c.peer,
+                        "difference": c.difference,
+                        "adjusted_p": c.adjusted_p,
+                        "significant": c.significant,
+                        "typical": c.typical,
+                        "quartiles": list(c.quartiles) if c.quartiles else None,
+                        "percentile_rank": c.percentile_rank,
+                    }
+                    for c in group.comparisons
+                ],
+            }
+            for group in question.groups
+        ],
+    }

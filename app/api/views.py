@@ -118,3 +118,25 @@ def results(query: dict, survey_id: int):
         return services.survey_results(survey, query)
     except FilterError as error:
         abort(400, f"The filter does not fit the survey: {error}.")
+
+
+@bp.route("/surveys/<int:survey_id>/benchmarks")
+@api_token
+@bp.arguments(schemas.BenchmarkQuerySchema, location="query", as_kwargs=True, unknown=RAISE)
+@bp.response(200, schemas.BenchmarksSchema)
+@problems(401, 404, 429)
+def benchmarks(survey_id: int, language: str, period: str | None = None):
+    """Anonymised peer comparisons for the survey's benchmark questions
+
+    The organisation's own result beside each peer group it may see, under the same rules as the
+    comparison page: every peer figure leaves the organisation out, a group is shown only with
+    enough other organisations and responses and no dominant one, groups that would reveal a few
+    organisations by difference are suppressed (`shown: false`, with a `reason` and no counts), and
+    an organisation that does not share its answers sees no groups. Figures change at most nightly.
+    A period without comparisons answers 404.
+    """
+    survey = survey_of_token(survey_id)
+    found = services.survey_benchmarks(survey, period, language)
+    if found is None:
+        abort(404, "There is no comparison for this period.")
+    return found

@@ -11,10 +11,10 @@ import pyreadstat
 import pytest
 from openpyxl import load_workbook
 
+from app.core.formula_safety import neutralise, restore
 from app.exports import writers
 from app.exports.layout import Column, Kind
 from app.exports.models import ExportFormat, ExportScope
-from app.exports.neutralise import neutralise, restore
 from app.extensions import db
 from tests.export_support import DEFINITION, answer, csv_table, export_file, published_survey
 

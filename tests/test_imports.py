@@ -4,6 +4,7 @@ all or nothing, the command and the upload page."""
 import io
 
 import pytest
+from flask_babel import force_locale
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
@@ -124,7 +125,7 @@ def test_every_problem_is_listed_by_row_and_nothing_is_stored(source):
 
 def test_unknown_columns_and_statuses_are_refused(source):
     _, target = source
-    with pytest.raises(ResponseImportError) as refused:
+    with pytest.raises(ResponseImportError) as refused, force_locale("en"):
         import_responses(target, "x.csv", b"first_visit,shoe_size\nyes,44\n")
     assert [(p.row, p.message) for p in refused.value.problems] == [
         (1, "The column shoe_size is not a question of the survey.")
@@ -151,7 +152,7 @@ def test_a_zip_bomb_is_refused(source, monkeypatch):
     buffer = io.BytesIO()
     workbook.save(buffer)
     monkeypatch.setattr(imports, "MAX_UNPACKED_BYTES", 1000)
-    with pytest.raises(ResponseImportError) as refused:
+    with pytest.raises(ResponseImportError) as refused, force_locale("en"):
         import_responses(target, "x.xlsx", buffer.getvalue())
     assert "unpacked" in refused.value.problems[0].message
 

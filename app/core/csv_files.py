@@ -4,13 +4,11 @@ import csv
 import io
 from collections.abc import Iterable
 
-# A cell starting with one of these may be run as a formula by a spreadsheet program.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\0")
+from app.core.formula_safety import neutralise
 
 
 def neutralised(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return neutralise("" if value is None else str(value))
 
 
 def csv_bytes(header: list[str], rows: Iterable[Iterable]) -> bytes:

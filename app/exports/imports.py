@@ -17,9 +17,9 @@ from werkzeug.datastructures import MultiDict
 
 from app.answering.flow import page, read_page
 from app.answering.question_types import TYPES
+from app.core.formula_safety import restore
 from app.core.types import utcnow
 from app.exports.layout import META_NAMES, Column, ExportError, Kind, layout
-from app.exports.neutralise import restore
 from app.questionnaires.conditions import condition_holds
 from app.responses.models import ResponseStatus
 from app.responses.services import store_response

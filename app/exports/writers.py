@@ -15,8 +15,8 @@ from collections.abc import Iterable
 
 from flask_babel import gettext as _
 
+from app.core.formula_safety import neutralise
 from app.exports.layout import NOT_ASKED, Column, Kind
-from app.exports.neutralise import neutralise
 
 # SPSS user-missing codes for numeric variables: not answered, and not in the revision answered.
 MISSING_NOT_ANSWERED = -99

@@ -1,4 +1,4 @@
-"""Texts in exports that no spreadsheet program runs as a formula.
+"""Texts in downloads (CSV, XLSX, SPSS) that no spreadsheet program runs as a formula.
 
 A text starting with `=`, `+`, `-`, `@`, a tab or a carriage return gets an apostrophe in front.
 So does a text that already starts with an apostrophe, which makes the rule reversible: an import

@@ -62,8 +62,6 @@ def upgrade():
     sa.Column('responses', sa.Integer(), nullable=False),
     sa.Column('value_sum', sa.Float(), nullable=True),
     sa.Column('value_sum_sq', sa.Float(), nullable=True),
-    sa.ForeignKeyConstraint(['organisation_id'], ['organisation.id'], name=op.f('fk_benchmark_cell_organisation_id_organisation'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['survey_id'], ['survey.id'], name=op.f('fk_benchmark_cell_survey_id_survey'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['survey_revision_id'], ['survey_revision.id'], name=op.f('fk_benchmark_cell_survey_revision_id_survey_revision'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('survey_revision_id', 'period', 'question_key', 'option_code', name=op.f('pk_benchmark_cell'))
     )

@@ -394,7 +394,7 @@ def test_the_privacy_page_says_the_organisation_receives_the_answers(app, client
         token, name = collector.token, survey.organisation.name
         db.session.commit()
     page = client.get(f"/s/{token}/privacy").text
-    assert f"{name} receives the answers and may download them" in page
+    assert f"{name} får svarene og kan laste dem ned" in page
 
 
 def test_an_option_column_that_would_take_a_questions_name_gets_a_double_underscore(app_context):

@@ -400,3 +400,10 @@ def test_a_server_error_is_a_problem_document_without_internals(app, client, mon
     monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)
     body = assert_problem(client.get("/api/v1/surveys", headers=own.headers), 500)
     assert "SELECT" not in str(body) and "Traceback" not in str(body)
+
+
+def test_a_cursor_beyond_every_id_gives_an_empty_last_page(app, client):
+    own, _other = two_tenants(app)
+    reply = client.get(f"/api/v1/surveys/{own.survey_id}/responses?after=9999999999", headers=own.headers)
+    assert reply.status_code == 200
+    assert reply.get_json()["data"] == [] and reply.get_json()["next_cursor"] is None

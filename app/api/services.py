@@ -86,7 +86,8 @@ def response_page(
         )
     )
     if after is not None:
-        query = query.where(Response.id > after)
+        # No id is above MAX_ID; a larger cursor must not overflow the integer column.
+        query = query.where(Response.id > min(after, MAX_ID))
     if since is not None:
         query = query.where(Response.submitted_at >= since)
     if until is not None:

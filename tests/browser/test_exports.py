@@ -57,7 +57,7 @@ def test_an_export_is_started_followed_and_downloaded(page, live_server, seeded)
     page.locator("input[name=language][value=en]").check()
     page.locator("main form button[type=submit]").click()
     table = page.locator("[data-exports-list] table")
-    expect(table).to_contain_text("CSV (comma-separated, UTF-8)")
+    expect(table).to_contain_text("CSV (kommaseparert, UTF-8)")
     expect(page.locator("[data-exports-list]")).to_have_attribute("data-poll", "")
     assert axe_violations(page) == []
 

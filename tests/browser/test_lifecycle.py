@@ -79,4 +79,4 @@ def test_a_survey_from_new_draft_to_archive_and_a_copy_deleted_again(page, seede
     press(page, "Yes, delete the draft")
     expect(page.get_by_role("status")).to_have_text("The draft “Høst 2027” is deleted.")
     expect(page.get_by_role("cell", name="Høst 2027")).to_have_count(0)
-    expect(page.get_by_role("cell", name="Vår 2027")).to_have_count(1)
+    expect(page.get_by_role("cell", name="Vår 2027", exact=True)).to_have_count(1)

@@ -46,7 +46,7 @@ def test_owner_logs_in_and_sees_their_organisation_and_survey(page, seeded):
     expect(page.get_by_role("heading", level=1, name=seeded.organisation_name)).to_be_visible()
     row = survey_row(page, seeded.survey_title)
     expect(row).to_have_count(1)
-    expect(row.get_by_role("cell")).to_have_count(4)
+    expect(row.get_by_role("cell")).to_have_count(5)
     expect(row.get_by_role("cell").nth(1)).not_to_be_empty()
 
     page.goto("/?lang=en")
@@ -55,7 +55,7 @@ def test_owner_logs_in_and_sees_their_organisation_and_survey(page, seeded):
     expect(page.get_by_role("heading", level=2)).to_have_text("Surveys")
     expect(page.locator("main .meta")).to_contain_text("Your role: owner")
     expect(survey_row(page, seeded.survey_title).get_by_role("cell")).to_have_text(
-        [seeded.survey_title, "Published", "0", "0"]
+        [seeded.survey_title, "Published", "0", "0", f"Results of {seeded.survey_title}"]
     )
 
 

@@ -11,7 +11,7 @@ that saw fewer responses than the stored watermark leaves the newer cells alone.
 from collections import defaultdict
 from datetime import datetime
 
-from sqlalchemy import case, delete, func, insert, literal, or_, select, text, update
+from sqlalchemy import Subquery, delete, func, insert, literal, or_, select, text, union_all, update
 from sqlalchemy.sql.elements import ColumnElement
 
 from app.benchmarks.models import (
@@ -77,10 +77,12 @@ def rebuild_all_cells() -> None:
     declares codes comparable)."""
     postgresql = _is_postgresql()
     if postgresql:
-        # The planner cannot estimate the groups of the quarter and NPS expressions and guesses
-        # millions: with the default 4 MB it sorts them on disk instead of hashing the few hundred
-        # thousand there are. JIT-compiling the aggregates costs more than it saves.
+        # PostgreSQL overestimates the groups (it multiplies the distinct values of every grouping
+        # column) and so, with the default 4 MB, sorts them on disk instead of hashing the few
+        # hundred thousand there are, and finds sending each worker's partial groups to the leader
+        # too dear to aggregate in parallel. JIT-compiling the aggregates costs more than it saves.
         db.session.execute(text("SET LOCAL work_mem = '256MB'"))
+        db.session.execute(text("SET LOCAL parallel_tuple_cost = 0.001"))
         db.session.execute(text("SET LOCAL jit = off"))
     revision_ids = list(
         db.session.scalars(select(SurveyRevision.id).where(SurveyRevision.published_at.is_not(None)))
@@ -194,13 +196,24 @@ def _quarters(where: list[ColumnElement]) -> list[tuple[str, datetime, datetime]
     return [(label, start, end) for (label, start), (_, end) in zip(starts, starts[1:], strict=False)]
 
 
-def _quarter_of(quarters: list[tuple[str, datetime, datetime]]) -> ColumnElement:
-    """The quarter label of a response, compared against UTC boundaries: far cheaper per answer row
-    than converting every timestamp to Oslo time, and the same on every database."""
-    if not quarters:
-        return literal("")
-    whens = [(Response.submitted_at < literal(end, UTCDateTime), label) for label, _, end in quarters[:-1]]
-    return case(*whens, else_=literal(quarters[-1][0])) if whens else literal(quarters[0][0])
+def _quarter_table(quarters: list[tuple[str, datetime, datetime]]) -> Subquery:
+    """The quarters as a small table to join responses to by their UTC boundaries: far cheaper per
+    answer row than converting every timestamp to Oslo time, the same on every database, and a
+    join column whose few distinct values PostgreSQL can count when it plans the aggregates (an
+    expression over submitted_at would make it expect a group per response)."""
+    rows = [
+        select(
+            literal(label).label("label"),
+            literal(start, UTCDateTime).label("starts"),
+            literal(end, UTCDateTime).label("ends"),
+        )
+        for label, start, end in quarters
+    ]
+    return (union_all(*rows) if len(rows) > 1 else rows[0]).subquery("quarter")
+
+
+def _in_quarter(quarter: Subquery) -> ColumnElement:
+    return (Response.submitted_at >= quarter.c.starts) & (Response.submitted_at < quarter.c.ends)
 
 
 def _changed_quarters(
@@ -209,13 +222,14 @@ def _changed_quarters(
     """Quarters holding responses newer than the stored watermark, or whose count of responses no
     longer matches the stored cells (a partial response completed later keeps its older id). A
     watermark reset by a deletion (0) means every quarter."""
-    quarter = _quarter_of(quarters)
+    quarter = _quarter_table(quarters)
     current = {
         (revision_id, period): (count, newest)
         for revision_id, period, count, newest in db.session.execute(
-            select(Response.survey_revision_id, quarter, func.count(), func.max(Response.id))
+            select(Response.survey_revision_id, quarter.c.label, func.count(), func.max(Response.id))
+            .join(quarter, _in_quarter(quarter))
             .where(*where)
-            .group_by(Response.survey_revision_id, quarter)
+            .group_by(Response.survey_revision_id, quarter.c.label)
         )
     }
     stored_counts = {
@@ -228,7 +242,7 @@ def _changed_quarters(
             )
         )
     }
-    if stored == 0:
+    if stored == 0 or not quarters:
         return {period for _, period in current.keys() | stored_counts.keys()}
     changed = {
         key for key, (count, newest) in current.items() if newest > stored or stored_counts.get(key) != count
@@ -295,15 +309,14 @@ def _quarter_cells(
             )
         )
     }
-    quarter = _quarter_of(quarters).label("period")
     cells: Cells = defaultdict(lambda: [0, None, None])
     owners: dict[int, tuple[int, int]] = {}
+    if not quarters:
+        return cells, owners
+    quarter = _quarter_table(quarters)
+    keys = (Response.survey_revision_id, quarter.c.label, Response.survey_id, Response.organisation_id)
     for revision_id, period, survey_id, organisation_id, count in db.session.execute(
-        select(
-            Response.survey_revision_id, quarter, Response.survey_id, Response.organisation_id, func.count()
-        )
-        .where(*where)
-        .group_by(Response.survey_revision_id, quarter, Response.survey_id, Response.organisation_id)
+        select(*keys, func.count()).join(quarter, _in_quarter(quarter)).where(*where).group_by(*keys)
     ):
         cells[(revision_id, period, RESPONSES_KEY, WHOLE_QUESTION)] = [count, None, None]
         owners[revision_id] = (survey_id, organisation_id)
@@ -322,40 +335,56 @@ def _quarter_cells(
     return cells, owners
 
 
-def _add_answers(cells: Cells, where: list[ColumnElement], quarter: ColumnElement, mapping: dict) -> None:
+def _add_answers(cells: Cells, where: list[ColumnElement], quarter: Subquery, mapping: dict) -> None:
     """Option rows: one pass over the answers, grouped by answer code rather than question key so that
-    the database need not join the question map; NPS answers are split into their groups here."""
+    the database need not join the question map. NPS groups are filtered sums rather than a grouping
+    expression, which would make PostgreSQL expect a group per distinct number and give up on
+    aggregating in parallel."""
     value = Answer.number_value
-    nps_group = case((value >= 9, 0), (value >= 7, 1), else_=2)  # an index into NPS_GROUPS
-    keys = (Response.survey_revision_id, quarter, Answer.question_code, Answer.option_code, nps_group)
+    keys = (Response.survey_revision_id, quarter.c.label, Answer.question_code, Answer.option_code)
+    sums = [func.count(), func.sum(value), func.sum(value * value)]
     grouped = (
-        select(*keys, func.count(), func.sum(value), func.sum(value * value))
+        select(
+            *keys,
+            *sums,
+            *(measure.filter(value >= 9) for measure in sums),
+            *(measure.filter((value >= 7) & (value < 9)) for measure in sums),
+        )
         .join_from(Answer, Response, Response.id == Answer.response_id)
+        .join(quarter, _in_quarter(quarter))
         .where(*where, Answer.question_code.in_({code for _, code in mapping}))
         .group_by(*keys)
     )
-    for revision_id, period, code, option, group, count, total, squares in db.session.execute(grouped):
+    for revision_id, period, code, option, *figures in db.session.execute(grouped):
         mapped = mapping.get((revision_id, code))
         if mapped is None:
             continue
         key, kind = mapped
         if kind == Kind.NPS:
-            option = NPS_GROUPS[group]
-        elif kind == Kind.MEAN:
-            option = WHOLE_QUESTION
-        _add(cells[(revision_id, period, key, option)], count, total, squares)
+            promoters, passives = figures[3:6], figures[6:9]
+            detractors = [
+                whole - (a or 0) - (b or 0) if whole is not None else None
+                for whole, a, b in zip(figures[:3], promoters, passives, strict=True)
+            ]
+            for group, counted in zip(NPS_GROUPS, (promoters, passives, detractors), strict=True):
+                if counted[0]:
+                    _add(cells[(revision_id, period, key, group)], *counted)
+            continue
+        _add(cells[(revision_id, period, key, WHOLE_QUESTION if kind == Kind.MEAN else option)], *figures[:3])
 
 
-def _add_respondents(
-    cells: Cells, where: list[ColumnElement], quarter: ColumnElement, codes: set[str]
-) -> None:
+def _add_respondents(cells: Cells, where: list[ColumnElement], quarter: Subquery, codes: set[str]) -> None:
     """Whole-question rows of multiple choice: responses that chose at least one option."""
-    mapped_answers = Answer.__table__.join(Response.__table__, Response.id == Answer.response_id).join(
-        BenchmarkQuestionMap.__table__,
-        (BenchmarkQuestionMap.survey_revision_id == Response.survey_revision_id)
-        & (BenchmarkQuestionMap.answer_code == Answer.question_code),
+    mapped_answers = (
+        Answer.__table__.join(Response.__table__, Response.id == Answer.response_id)
+        .join(
+            BenchmarkQuestionMap.__table__,
+            (BenchmarkQuestionMap.survey_revision_id == Response.survey_revision_id)
+            & (BenchmarkQuestionMap.answer_code == Answer.question_code),
+        )
+        .join(quarter, _in_quarter(quarter))
     )
-    keys = (Response.survey_revision_id, quarter, BenchmarkQuestionMap.question_key)
+    keys = (Response.survey_revision_id, quarter.c.label, BenchmarkQuestionMap.question_key)
     grouped = (
         select(*keys, func.count(func.distinct(Response.id)))
         .select_from(mapped_answers)
@@ -385,9 +414,11 @@ def _years(cells: Cells) -> Cells:
 
 
 def _write(cells: Cells, owners: dict[int, tuple[int, int]], copy: bool) -> None:
+    # In primary key order: each row then lands next to the previous one in the key's index, which
+    # halves the cost of writing them.
     rows = (
-        (revision_id, period, key, option, *owners[revision_id], *cell)
-        for (revision_id, period, key, option), cell in cells.items()
+        (revision_id, period, key, option, *owners[revision_id], *cells[(revision_id, period, key, option)])
+        for revision_id, period, key, option in sorted(cells)
     )
     if copy:
         # COPY writes a few hundred thousand rows several times faster than INSERT statements.

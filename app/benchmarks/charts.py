@@ -2,10 +2,10 @@
 as bars (or points for means) with their 95 % intervals. Drawn with the shared chart shapes, so the
 inline SVG, the SVG download and the PNG download agree."""
 
-from flask_babel import format_decimal, format_percent
 from flask_babel import gettext as _
 
 from app.benchmarks.questions import Kind
+from app.benchmarks.wording import format_number
 from app.results.charts import WIDTH, Chart, Line, Rect, Text
 
 LABEL_WIDTH = 200
@@ -91,8 +91,8 @@ def _domain(kind: Kind, series) -> tuple[float, float]:
 
 def _tick(kind: Kind, value: float) -> str:
     if kind in (Kind.CHOICE, Kind.MULTIPLE):
-        return format_percent(value, "#,##0 %")
-    return format_decimal(value, "#,##0.#")
+        return format_number(value, "#,##0 %", percent=True)
+    return format_number(value, "#,##0.#")
 
 
 def _short(text: str, limit: int = 30) -> str:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.orm import defer
 
 from app.answering.question_types import label
 from app.benchmarks import statistics as stats
@@ -32,7 +33,8 @@ class Comparison:
     measure: str
     label: str
     own: stats.Estimate | None
-    peer: stats.Estimate
+    # Shares get theirs with the rest of the report's shares, in one statsmodels call.
+    peer: stats.Estimate | None
     difference: stats.Difference | None = None
     adjusted_p: float | None = None
     typical: stats.Estimate | None = None
@@ -99,10 +101,30 @@ def available_periods(organisation_id: int) -> list[str]:
     return sorted(periods, key=lambda period: (period[:4], "-Q" not in period, period), reverse=True)
 
 
-def build_report(
-    organisation: Organisation, period: str, language: str, rules: Rules | None = None
-) -> ComparisonReport:
-    rules = rules or current_rules()
+@dataclass
+class _Context:
+    """What every question of one viewer's report for one period draws on."""
+
+    traits: OrganisationTraits
+    own_cells: dict[str, dict]
+    contributing: bool
+    visible: list[str]
+    labels: dict[str, str]  # group kind → label, for the kinds the viewer may see
+    snapshots: dict[str, dict[str, BenchmarkSnapshot]]
+    published_own: dict[tuple[str, str], dict]
+
+    def entries(self):
+        """Catalogue entries with own cells or snapshots in this period, in questionnaire order."""
+        return [
+            entry
+            for entry in sorted(catalogue().values(), key=lambda entry: entry.order)
+            if entry.key in self.own_cells or self.snapshots.get(entry.key)
+        ]
+
+
+def _context(
+    organisation: Organisation, period: str, language: str, rules: Rules, with_distributions: bool
+) -> _Context:
     traits = OrganisationTraits(
         organisation.id,
         organisation.country_code,
@@ -123,33 +145,95 @@ def build_report(
         rules.visible_groups["member" if organisation.is_member else "non_member"] if contributing else []
     )
     keys = {kind: key for kind, key in group_keys(traits).items() if kind in visible}
-    snapshots = _snapshots(period, keys)
-    published_own = _published_contributions(organisation.id, period)
-    questions = []
-    for entry in sorted(catalogue().values(), key=lambda entry: entry.order):
-        by_kind = snapshots.get(entry.key, {})
-        if entry.key not in own_cells and not by_kind:
-            continue
-        questions.append(
-            _question(
-                entry, own_cells.get(entry.key, {}), by_kind, keys, traits, published_own, rules, language
-            )
-        )
+    return _Context(
+        traits,
+        own_cells,
+        contributing,
+        visible,
+        {kind: group_label(kind, traits, language) for kind in keys},
+        _snapshots(period, keys, with_distributions),
+        _published_contributions(organisation.id, period),
+    )
+
+
+def build_report(
+    organisation: Organisation, period: str, language: str, rules: Rules | None = None
+) -> ComparisonReport:
+    rules = rules or current_rules()
+    context = _context(organisation, period, language, rules, with_distributions=True)
+    pending = _PendingStatistics()
+    questions = [_question(entry, context, rules, language, pending) for entry in context.entries()]
+    pending.compute()
     _adjust_p_values(questions)
     for question in questions:
         question.sentence = sentence(question)
-    return ComparisonReport(organisation.id, period, contributing, visible, questions)
+    return ComparisonReport(organisation.id, period, context.contributing, context.visible, questions)
 
 
-def _snapshots(period: str, keys: dict[str, str]) -> dict[str, dict[str, BenchmarkSnapshot]]:
+@dataclass(frozen=True)
+class QuestionValues:
+    """A question's own and peer values without intervals or tests."""
+
+    own: list[tuple[str, str, float]]  # (measure, label, value) in questionnaire order
+    peers: list[
+        tuple[str, dict[str, float]]
+    ]  # (group label, {measure: value}) of shown groups, narrowest first
+
+
+def report_values(
+    organisation: Organisation, period: str, language: str, rules: Rules | None = None
+) -> dict[str, QuestionValues]:
+    """{question key: values}: the figures of build_report's questions, own and of the shown groups,
+    without the statistics around them, for views that need the figures only (the trend)."""
+    rules = rules or current_rules()
+    context = _context(organisation, period, language, rules, with_distributions=False)
+    result = {}
+    for entry in context.entries():
+        own_cells = context.own_cells.get(entry.key, {})
+        candidates, peers = _candidates(entry, context)
+        reasons = decide(candidates, rules)
+        options = _measures(entry, language)
+        codes = [code for code, _text in options]
+        own_values = organisation_estimates(entry.kind, own_cells, codes)
+        shown = []
+        for candidate in candidates:
+            if reasons[candidate.kind] is None:
+                snapshot, mine = peers[candidate.kind]
+                values = organisation_estimates(entry.kind, _minus(snapshot.totals, mine), codes)
+                shown.append((context.labels[candidate.kind], values))
+        result[entry.key] = QuestionValues(
+            [(code, text, own_values[code]) for code, text in options if code in own_values], shown
+        )
+    return result
+
+
+def values_of(report: ComparisonReport) -> dict[str, QuestionValues]:
+    """report_values of a report already built."""
+    return {
+        question.key: QuestionValues(
+            [(measure, text, estimate.value) for measure, text, estimate in question.own],
+            [
+                (group.label, {comparison.measure: comparison.peer.value for comparison in group.comparisons})
+                for group in question.shown_groups
+            ],
+        )
+        for question in report.questions
+    }
+
+
+def _snapshots(
+    period: str, keys: dict[str, str], with_distributions: bool
+) -> dict[str, dict[str, BenchmarkSnapshot]]:
     found: dict[str, dict[str, BenchmarkSnapshot]] = {}
     if not keys:
         return found
-    for snapshot in db.session.scalars(
-        select(BenchmarkSnapshot).where(
-            BenchmarkSnapshot.period == period, BenchmarkSnapshot.group_key.in_(list(keys.values()))
-        )
-    ):
+    query = select(BenchmarkSnapshot).where(
+        BenchmarkSnapshot.period == period, BenchmarkSnapshot.group_key.in_(list(keys.values()))
+    )
+    if not with_distributions:
+        # The members' own values are the largest column and only typical/quartiles need them.
+        query = query.options(defer(BenchmarkSnapshot.organisation_values))
+    for snapshot in db.session.scalars(query):
         found.setdefault(snapshot.question_key, {})[snapshot.group_kind] = snapshot
     return found
 
@@ -170,11 +254,16 @@ def _published_contributions(organisation_id: int, period: str) -> dict[tuple[st
     }
 
 
-def _question(entry, own_cells, by_kind, keys, traits, published_own, rules, language) -> QuestionResult:
-    me = str(traits.id)
+def _candidates(
+    entry, context: _Context
+) -> tuple[list[Candidate], dict[str, tuple[BenchmarkSnapshot, dict]]]:
+    """The question's peer groups as the viewer sees them, narrowest first, and of each group not
+    withdrawn its snapshot and the viewer's own contribution to it."""
+    me = str(context.traits.id)
+    by_kind = context.snapshots.get(entry.key, {})
     candidates, peers = [], {}
     for kind in GROUP_KINDS:
-        if kind.name not in keys:
+        if kind.name not in context.labels:
             continue
         snapshot = by_kind.get(kind.name)
         if snapshot is None:
@@ -184,28 +273,35 @@ def _question(entry, own_cells, by_kind, keys, traits, published_own, rules, lan
         candidates.append(Candidate(kind.name, others, snapshot.withdrawn))
         if not snapshot.withdrawn:
             mine = (
-                published_own.get((entry.key, snapshot.members[me][0]), {}) if me in snapshot.members else {}
+                context.published_own.get((entry.key, snapshot.members[me][0]), {})
+                if me in snapshot.members
+                else {}
             )
             peers[kind.name] = (snapshot, mine)
+    return candidates, peers
+
+
+def _question(entry, context: _Context, rules, language, pending) -> QuestionResult:
+    own_cells = context.own_cells.get(entry.key, {})
+    candidates, peers = _candidates(entry, context)
     reasons = decide(candidates, rules)
 
     own_n = own_cells.get(WHOLE_QUESTION, [0])[0]
     options = _measures(entry, language)
-    own = [
-        (code, text, estimate)
-        for code, text in options
-        if (estimate := _estimate(entry.kind, own_cells, code))
-    ]
+    own_estimates = _own_estimates(entry.kind, own_cells, options)
+    own = [(code, text, own_estimates[code]) for code, text in options if code in own_estimates]
     groups = []
     for candidate in candidates:
         reason = reasons[candidate.kind]
-        group = GroupResult(candidate.kind, group_label(candidate.kind, traits, language), reason)
+        group = GroupResult(candidate.kind, context.labels[candidate.kind], reason)
         if reason is None:
             snapshot, mine = peers[candidate.kind]
             group.organisations = len(candidate.others)
             group.responses = candidate.responses
             group.computed_at = snapshot.computed_at
-            group.comparisons = _comparisons(entry, own_cells, snapshot, mine, options, rules)
+            group.comparisons = _comparisons(
+                entry, own_cells, own_estimates, snapshot, mine, options, rules, pending
+            )
         groups.append(group)
     _mark_fallbacks(groups)
     text = label(entry.text, language)
@@ -218,6 +314,19 @@ def _measures(entry, language) -> list[tuple[str, str]]:
     if entry.kind == Kind.NPS:
         return [(NPS, measure_label(NPS))]
     return [(option["code"], label(option["label"], language)) for option in entry.options]
+
+
+def _own_estimates(kind: Kind, cells: dict, options: list[tuple[str, str]]) -> dict[str, stats.Estimate]:
+    """The viewer's estimate of each measure, the same beside every group."""
+    n = cells.get(WHOLE_QUESTION, [0])[0]
+    if not n:
+        return {}
+    if kind in (Kind.MEAN, Kind.NPS):
+        return {code: _estimate(kind, cells, code) for code, _text in options}
+    codes = [code for code, _text in options]
+    return dict(
+        zip(codes, stats.shares([cells.get(code, [0])[0] for code in codes], [n] * len(codes)), strict=True)
+    )
 
 
 def _estimate(kind: Kind, cells: dict, measure: str) -> stats.Estimate | None:
@@ -244,28 +353,74 @@ def _minus(totals: dict, mine: dict) -> dict:
     return result
 
 
-def _comparisons(entry, own_cells, snapshot, mine, options, rules) -> list[Comparison]:
+def _comparisons(
+    entry, own_cells, own_estimates, snapshot, mine, options, rules, pending
+) -> list[Comparison]:
     peer_cells = _minus(snapshot.totals, mine)
     own_values = organisation_estimates(entry.kind, mine, snapshot.totals)
     own_n = own_cells.get(WHOLE_QUESTION, [0])[0]
     peer_n = peer_cells.get(WHOLE_QUESTION, [0])[0]
+    is_share = entry.kind not in (Kind.MEAN, Kind.NPS)
     comparisons = []
     for measure, text in options:
-        peer = _estimate(entry.kind, peer_cells, measure)
-        if peer is None:
+        if not peer_n:
             continue
-        own = _estimate(entry.kind, own_cells, measure)
-        comparison = Comparison(measure, text, own, peer)
+        own = own_estimates.get(measure)
+        comparison = Comparison(
+            measure, text, own, None if is_share else _estimate(entry.kind, peer_cells, measure)
+        )
+        if is_share:
+            pending.peer_share(comparison, peer_cells.get(measure, [0])[0], peer_n)
         if own is not None and own_n >= rules.small_base and peer_n >= rules.small_base:
-            comparison.difference = _difference(entry.kind, own_cells, peer_cells, measure)
+            if is_share:
+                pending.share_difference(
+                    comparison,
+                    (own_cells.get(measure, [0])[0], own_n, peer_cells.get(measure, [0])[0], peer_n),
+                )
+            else:
+                comparison.difference = _difference(entry.kind, own_cells, peer_cells, measure)
         values = _without(snapshot.organisation_values.get(measure, []), own_values.get(measure))
-        comparison.typical = stats.typical_organisation(values)
-        if len(values) >= rules.min_peers_for_distribution:
-            comparison.quartiles = stats.quartiles(values)
-            if own is not None:
-                comparison.percentile_rank = stats.percentile_rank(own.value, values)
+        pending.distribution(comparison, values, len(values) >= rules.min_peers_for_distribution)
         comparisons.append(comparison)
     return comparisons
+
+
+class _PendingStatistics:
+    """The statistics of a whole report that statsmodels computes for many values in one call:
+    collected while the report is built, computed together at the end."""
+
+    def __init__(self):
+        self.peer_shares: list[tuple[Comparison, int, int]] = []
+        self.share_differences: list[tuple[Comparison, tuple[int, int, int, int]]] = []
+        self.distributions: list[tuple[Comparison, list[float], bool]] = []
+
+    def peer_share(self, comparison: Comparison, count: int, n: int) -> None:
+        self.peer_shares.append((comparison, count, n))
+
+    def share_difference(self, comparison: Comparison, counts: tuple[int, int, int, int]) -> None:
+        self.share_differences.append((comparison, counts))
+
+    def distribution(self, comparison: Comparison, values: list[float], enough_peers: bool) -> None:
+        self.distributions.append((comparison, values, enough_peers))
+
+    def compute(self) -> None:
+        estimates = stats.shares(
+            [count for _, count, _ in self.peer_shares], [n for _, _, n in self.peer_shares]
+        )
+        for (comparison, _count, _n), estimate in zip(self.peer_shares, estimates, strict=True):
+            comparison.peer = estimate
+        differences = stats.compare_many_shares([counts for _, counts in self.share_differences])
+        for (comparison, _counts), difference in zip(self.share_differences, differences, strict=True):
+            comparison.difference = difference
+        summaries = stats.peer_distributions([values for _, values, _ in self.distributions])
+        for (comparison, values, enough_peers), (typical, quartiles) in zip(
+            self.distributions, summaries, strict=True
+        ):
+            comparison.typical = typical
+            if enough_peers:
+                comparison.quartiles = quartiles
+                if comparison.own is not None:
+                    comparison.percentile_rank = stats.percentile_rank(comparison.own.value, values)
 
 
 def _without(values: list[float], own: float | None) -> list[float]:

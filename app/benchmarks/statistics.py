@@ -6,6 +6,8 @@ weighted tools give the exact intervals and tests from counts and sums without t
 """
 
 import math
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -38,17 +40,41 @@ class Difference:
 
 def share(count: int, n: int) -> Estimate:
     """A share (0–1) with its Wilson 95% interval."""
-    low, high = proportion_confint(count, n, alpha=ALPHA, method="wilson")
-    return Estimate(count / n, float(low), float(high), n)
+    return shares([count], [n])[0]
+
+
+def shares(counts: Sequence[int], totals: Sequence[int]) -> list[Estimate]:
+    """Many shares at once: statsmodels takes arrays, and one call costs what one share did."""
+    if not counts:
+        return []
+    low, high = proportion_confint(np.asarray(counts), np.asarray(totals), alpha=ALPHA, method="wilson")
+    return [
+        Estimate(count / n, float(lower), float(upper), n)
+        for count, n, lower, upper in zip(counts, totals, low, high, strict=True)
+    ]
 
 
 def compare_shares(count: int, n: int, peer_count: int, peer_n: int) -> Difference:
     """Own share minus the peers' share: score test and Newcombe's interval for the difference."""
+    return compare_many_shares([(count, n, peer_count, peer_n)])[0]
+
+
+def compare_many_shares(pairs: Sequence[tuple[int, int, int, int]]) -> list[Difference]:
+    """compare_shares of many (count, n, peer count, peer n) at once, with array calls."""
+    if not pairs:
+        return []
+    count, n, peer_count, peer_n = (np.asarray(column) for column in zip(*pairs, strict=True))
     # statsmodels also computes an odds ratio on the way, which divides by zero for shares of 0 or 1.
     with np.errstate(divide="ignore", invalid="ignore"):
         test = test_proportions_2indep(count, n, peer_count, peer_n, method="score")
         low, high = confint_proportions_2indep(count, n, peer_count, peer_n, method="newcomb", alpha=ALPHA)
-    return Difference(count / n - peer_count / peer_n, float(low), float(high), _finite(test.pvalue))
+    p_values = np.atleast_1d(test.pvalue)
+    return [
+        Difference(c / m - pc / pm, float(lower), float(upper), _finite(p_value))
+        for (c, m, pc, pm), lower, upper, p_value in zip(
+            pairs, np.atleast_1d(low), np.atleast_1d(high), p_values, strict=True
+        )
+    ]
 
 
 def moments_sample(n: int, value_sum: float, value_sum_sq: float) -> DescrStatsW:
@@ -107,6 +133,36 @@ def typical_organisation(values: list[float]) -> Estimate | None:
     return Estimate(float(sample.mean), _finite_or_none(low), _finite_or_none(high), len(values))
 
 
+def peer_distributions(
+    samples: Sequence[list[float]],
+) -> list[tuple[Estimate | None, tuple[float, float, float]]]:
+    """typical_organisation and quartiles of many samples: one statsmodels call per sample size,
+    since a report's samples mostly share a few sizes (the organisations of each peer group)."""
+    results: list = [(None, (math.nan,) * 3)] * len(samples)
+    by_size = defaultdict(list)
+    for index, values in enumerate(samples):
+        if values:
+            by_size[len(values)].append(index)
+    for size, indices in by_size.items():
+        data = np.array([samples[index] for index in indices], dtype=float).T
+        first, median, third = np.percentile(data, [25, 50, 75], axis=0)
+        typical = [None] * len(indices)
+        if size >= 2:
+            sample = DescrStatsW(data)
+            with np.errstate(divide="ignore", invalid="ignore"):  # organisations all alike: no interval
+                low, high = sample.tconfint_mean(alpha=ALPHA)
+            typical = [
+                Estimate(float(value), _finite_or_none(lower), _finite_or_none(upper), size)
+                for value, lower, upper in zip(sample.mean, low, high, strict=True)
+            ]
+        for column, index in enumerate(indices):
+            results[index] = (
+                typical[column],
+                (float(first[column]), float(median[column]), float(third[column])),
+            )
+    return results
+
+
 def quartiles(values: list[float]) -> tuple[float, float, float]:
     first, median, third = np.percentile(np.asarray(values, dtype=float), [25, 50, 75])
     return float(first), float(median), float(third)
@@ -114,8 +170,9 @@ def quartiles(values: list[float]) -> tuple[float, float, float]:
 
 def percentile_rank(own: float, values: list[float]) -> float:
     """Share of peers below the viewer's value, ties counting half, in percent."""
-    below = sum(value < own for value in values)
-    equal = sum(value == own for value in values)
+    array = np.asarray(values, dtype=float)
+    below = int(np.count_nonzero(array < own))
+    equal = int(np.count_nonzero(array == own))
     return 100.0 * (below + 0.5 * equal) / len(values)
 
 

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from app.benchmarks.periods import is_quarter
-from app.benchmarks.report import QuestionResult, build_report
+from app.benchmarks.report import ComparisonReport, QuestionValues, report_values, values_of
 
 
 @dataclass(frozen=True)
@@ -14,40 +14,38 @@ class TrendPoint:
     group: str | None
 
 
-def trend(organisation, periods: list[str], language: str) -> dict[str, tuple[str, list[TrendPoint]]]:
-    """{question key: (measure label, points oldest first)}, only where there are two years or more."""
+def trend(
+    organisation, periods: list[str], language: str, shown: ComparisonReport
+) -> dict[str, tuple[str, list[TrendPoint]]]:
+    """{question key: (measure label, points oldest first)}, only where there are two years or more.
+
+    Uses the figures of the report shown and, of the other years, the figures alone: the intervals
+    and tests of a full report are not shown here."""
     years = sorted(period for period in periods if not is_quarter(period))
     if len(years) < 2:
         return {}
-    reports = [build_report(organisation, year, language) for year in years]
-    latest = {question.key: question for question in reports[-1].questions}
+    values = [
+        values_of(shown) if year == shown.period else report_values(organisation, year, language)
+        for year in years
+    ]
     trends = {}
-    for key, question in latest.items():
-        measure, label = _headline(question)
-        if measure is None:
+    for key, question in values[-1].items():
+        if not question.own:
             continue
-        points = []
-        for year, report in zip(years, reports, strict=True):
-            earlier = next((q for q in report.questions if q.key == key), None)
-            points.append(_point(year, earlier, measure))
-        trends[key] = (label, points)
+        # The only measure for means and NPS, the most chosen option otherwise.
+        measure, label, _value = max(question.own, key=lambda own: own[2])
+        trends[key] = (
+            label,
+            [_point(year, by_key.get(key), measure) for year, by_key in zip(years, values, strict=True)],
+        )
     return trends
 
 
-def _headline(question: QuestionResult) -> tuple[str | None, str | None]:
-    """The measure to follow: the only one for means and NPS, the most chosen option otherwise."""
-    if not question.own:
-        return None, None
-    measure, label, _estimate = max(question.own, key=lambda own: own[2].value)
-    return measure, label
-
-
-def _point(year: str, question: QuestionResult | None, measure: str) -> TrendPoint:
+def _point(year: str, question: QuestionValues | None, measure: str) -> TrendPoint:
     if question is None:
         return TrendPoint(year, None, None, None)
-    own = next((estimate.value for m, _label, estimate in question.own if m == measure), None)
-    for group in question.shown_groups:
-        comparison = next((c for c in group.comparisons if c.measure == measure), None)
-        if comparison is not None:
-            return TrendPoint(year, own, comparison.peer.value, group.label)
+    own = next((value for m, _label, value in question.own if m == measure), None)
+    for group, peer_values in question.peers:
+        if measure in peer_values:
+            return TrendPoint(year, own, peer_values[measure], group)
     return TrendPoint(year, own, None, None)

@@ -1,7 +1,7 @@
 """The member's comparison page: own results beside anonymised peer groups, with downloads."""
 
 from flask import Blueprint, Response, abort, g, render_template, request
-from flask_babel import format_decimal, get_locale
+from flask_babel import get_locale
 
 from app.access.permissions import Permission
 from app.access.policy import org_permission
@@ -10,7 +10,7 @@ from app.benchmarks.downloads import report_csv, report_xlsx
 from app.benchmarks.report import available_periods, build_report
 from app.benchmarks.rules import current_rules
 from app.benchmarks.trend import trend
-from app.benchmarks.wording import REASONS, formatted
+from app.benchmarks.wording import REASONS, format_number, formatted
 from app.results.charts import to_png, to_svg
 
 bp = Blueprint("benchmarks", __name__)
@@ -47,10 +47,10 @@ def show(org_id: int):
         period=period,
         report=report,
         charts=charts,
-        trends=trend(g.organisation, periods, language) if report else {},
+        trends=trend(g.organisation, periods, language, report) if report else {},
         reasons=REASONS,
         formatted=formatted,
-        format_decimal=format_decimal,
+        format_decimal=format_number,
         rules=current_rules(),
     )
 

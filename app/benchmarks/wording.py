@@ -1,6 +1,10 @@
 """Words of the comparison page: group names and the plain-language sentence of each question."""
 
-from flask_babel import format_decimal, format_percent
+import math
+from functools import lru_cache
+
+from babel import Locale, numbers
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -46,8 +50,23 @@ def measure_label(measure: str) -> str:
 
 def formatted(kind: Kind, value: float) -> str:
     if kind in (Kind.CHOICE, Kind.MULTIPLE):
-        return format_percent(value, format="#,##0 %")
-    return format_decimal(value, format="#,##0.0")
+        return format_number(value, "#,##0 %", percent=True)
+    return format_number(value, "#,##0.0")
+
+
+def format_number(value: float, pattern: str, percent: bool = False) -> str:
+    """Babel's format_decimal (or format_percent) in the request's locale, remembered."""
+    # The sign tells 0.0 and −0.0 apart in the cache: they compare equal but print differently.
+    return _format_number(get_locale(), pattern, percent, value, math.copysign(1.0, value))
+
+
+# A comparison page shows thousands of figures, many of them again on the next request (its own
+# results beside every group, the same page reloaded), and Babel's formatting was most of its time.
+@lru_cache(maxsize=100_000)
+def _format_number(locale: Locale | None, pattern: str, percent: bool, value: float, _sign: float) -> str:
+    if percent:
+        return numbers.format_percent(value, format=pattern, locale=locale)
+    return numbers.format_decimal(value, format=pattern, locale=locale)
 
 
 def sentence(question) -> str:

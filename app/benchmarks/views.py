@@ -1,5 +1,7 @@
 """The member's comparison page: own results beside anonymised peer groups, with downloads."""
 
+from functools import partial
+
 from flask import Blueprint, Response, abort, g, render_template, request
 from flask_babel import get_locale
 
@@ -33,6 +35,8 @@ def _report():
 @org_permission(Permission.VIEW_RESULTS)
 def show(org_id: int):
     periods, period, report, language = _report()
+    # flask_babel looks the locale up again on every call, and the page formats thousands of numbers.
+    locale = get_locale()
     charts = (
         {
             question.key: to_svg(comparison_chart(question), f"chart-{question.key}")
@@ -49,8 +53,8 @@ def show(org_id: int):
         charts=charts,
         trends=trend(g.organisation, periods, language, report) if report else {},
         reasons=REASONS,
-        formatted=formatted,
-        format_decimal=format_number,
+        formatted=partial(formatted, locale=locale),
+        format_decimal=partial(format_number, locale=locale),
         rules=current_rules(),
     )
 

@@ -48,16 +48,16 @@ def measure_label(measure: str) -> str:
     return str({MEAN: _l("Mean"), NPS: _l("Net Promoter Score")}[measure])
 
 
-def formatted(kind: Kind, value: float) -> str:
+def formatted(kind: Kind, value: float, locale: Locale | None = None) -> str:
     if kind in (Kind.CHOICE, Kind.MULTIPLE):
-        return format_number(value, "#,##0 %", percent=True)
-    return format_number(value, "#,##0.0")
+        return format_number(value, "#,##0 %", percent=True, locale=locale)
+    return format_number(value, "#,##0.0", locale=locale)
 
 
-def format_number(value: float, pattern: str, percent: bool = False) -> str:
-    """Babel's format_decimal (or format_percent) in the request's locale, remembered."""
+def format_number(value: float, pattern: str, percent: bool = False, locale: Locale | None = None) -> str:
+    """Babel's format_decimal (or format_percent) in the given locale or the request's, remembered."""
     # The sign tells 0.0 and −0.0 apart in the cache: they compare equal but print differently.
-    return _format_number(get_locale(), pattern, percent, value, math.copysign(1.0, value))
+    return _format_number(locale or get_locale(), pattern, percent, value, math.copysign(1.0, value))
 
 
 # A comparison page shows thousands of figures, many of them again on the next request (its own

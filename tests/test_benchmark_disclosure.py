@@ -1,8 +1,6 @@
 """What the comparison report shows and suppresses: thresholds, dominance, differencing between
 nested groups, and changes between snapshots (the attacks of docs/anonymity.md)."""
 
-from flask_babel import force_locale
-
 from app.benchmarks.aggregation import aggregate_survey
 from app.benchmarks.disclosure import (
     DIFFERENCING,
@@ -102,8 +100,7 @@ def test_nested_groups_differing_by_one_organisation_show_only_one_of_them(app_c
     # One more theatre elsewhere: "theatres in Norway" minus "theatres in Vestland" would be it alone.
     peers(1, fylke="03", yes=25)
     recompute_benchmarks()
-    with force_locale("en"):
-        report = build_report(me, "2026", "en")
+    report = build_report(me, "2026", "en")
     shown = groups(report)
     assert shown["sector_country"].reason is None
     assert shown["sector_fylke"].reason == DIFFERENCING

@@ -6,7 +6,6 @@ Read-only queries, each scoped to one organisation by the caller; no request in 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from flask_babel import force_locale
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import MultiDict
@@ -211,8 +210,7 @@ def survey_benchmarks(survey: Survey, period: str | None, language: str) -> dict
     }
     if period is None:
         return answer
-    with force_locale(language):
-        report = build_report(survey.organisation, period, language)
+    report = build_report(survey.organisation, period, language)
     answer["contributing"] = report.contributing
     answer["questions"] = [_benchmark_question(q) for q in report.questions if q.key in keys]
     return answer

@@ -9,6 +9,7 @@ import bisect
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from flask_babel import force_locale
 from sqlalchemy import select
 from sqlalchemy.orm import defer
 
@@ -158,6 +159,14 @@ def _context(
 
 def build_report(
     organisation: Organisation, period: str, language: str, rules: Rules | None = None
+) -> ComparisonReport:
+    # Group names and sentences speak the report's language, whatever the request's (the API asks).
+    with force_locale(language):
+        return _build_report(organisation, period, language, rules)
+
+
+def _build_report(
+    organisation: Organisation, period: str, language: str, rules: Rules | None
 ) -> ComparisonReport:
     rules = rules or current_rules()
     context = _context(organisation, period, language, rules, with_distributions=True)

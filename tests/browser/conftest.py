@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
+from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from app.accounts.models import Membership, OrgRole, User
@@ -19,6 +20,7 @@ from app.extensions import db
 from app.organisations.services import create_organisation
 from app.questionnaires.services import current_base_version, load_definitions
 from app.reference.services import load_reference_data
+from app.surveys.models import Survey
 from app.surveys.services import new_survey_from_base, publish
 from tests.factories import valid_orgnr
 from tests.support import CHROMIUM, make_test_app, postgres_url, recreate_postgres_database, unavailable
@@ -149,3 +151,21 @@ def axe_violations(page) -> list[dict]:
         }
         for violation in result["violations"]
     ]
+
+
+def log_in(page, email: str, password: str) -> None:
+    """Log in through the form and wait for the organisation's pages."""
+    page.goto("/login")
+    page.locator("#email").fill(email)
+    page.locator("#password").fill(password)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url("**/org/**")
+
+
+def survey_url(live_server) -> str:
+    """The member page of the seeded organisation's survey."""
+    with live_server.app.app_context():
+        survey = db.session.scalar(select(Survey))
+        url = f"/org/{survey.organisation_id}/surveys/{survey.id}"
+        db.session.remove()
+    return url

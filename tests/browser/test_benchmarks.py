@@ -14,7 +14,7 @@ from app.questionnaires.services import current_base_version
 from app.responses.services import AnswerValue, store_response
 from app.surveys.models import Survey
 from app.surveys.services import new_survey_from_base, publish
-from tests.browser.conftest import axe_violations
+from tests.browser.conftest import axe_violations, log_in
 from tests.factories import valid_orgnr
 
 pytestmark = pytest.mark.browser
@@ -45,14 +45,6 @@ def with_peers(live_server) -> None:
         recompute_benchmarks()
         db.session.commit()
         db.session.remove()
-
-
-def log_in(page, email: str, password: str) -> None:
-    page.goto("/login")
-    page.locator("#email").fill(email)
-    page.locator("#password").fill(password)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url("**/org/**")
 
 
 def test_a_member_compares_own_results_with_peers(page, live_server, seeded):

@@ -9,7 +9,7 @@ from app.extensions import db
 from app.responses.services import AnswerValue, store_response
 from app.results.services import result_questions
 from app.surveys.models import Survey
-from tests.browser.conftest import axe_violations
+from tests.browser.conftest import axe_violations, log_in
 
 pytestmark = pytest.mark.browser
 
@@ -46,14 +46,6 @@ def with_responses(live_server) -> tuple[str, dict]:
         first_choice = next(q for q in questions if q["kind"] == "single" and q["type"] == "single_choice")
         db.session.remove()
     return url, first_choice
-
-
-def log_in(page, email: str, password: str) -> None:
-    page.goto("/login")
-    page.locator("#email").fill(email)
-    page.locator("#password").fill(password)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url("**/org/**")
 
 
 def test_results_filter_crosstab_and_report(page, live_server, seeded):

@@ -3,29 +3,10 @@ and the Print button only where scripts run."""
 
 import pytest
 from playwright.sync_api import expect
-from sqlalchemy import select
 
-from app.extensions import db
-from app.surveys.models import Survey
-from tests.browser.conftest import axe_violations
+from tests.browser.conftest import axe_violations, log_in, survey_url
 
 pytestmark = pytest.mark.browser
-
-
-def log_in(page, email: str, password: str) -> None:
-    page.goto("/login")
-    page.locator("#email").fill(email)
-    page.locator("#password").fill(password)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url("**/org/**")
-
-
-def survey_url(live_server) -> str:
-    with live_server.app.app_context():
-        survey = db.session.scalar(select(Survey))
-        url = f"/org/{survey.organisation_id}/surveys/{survey.id}"
-        db.session.remove()
-    return url
 
 
 def test_the_preview_and_its_error_page_pass_axe(page, live_server, seeded):

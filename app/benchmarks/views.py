@@ -13,7 +13,7 @@ from app.benchmarks.report import available_periods, build_report
 from app.benchmarks.rules import current_rules
 from app.benchmarks.trend import trend
 from app.benchmarks.wording import REASONS, format_number, formatted
-from app.results.charts import to_png, to_svg
+from app.results.charts import chart_file, to_svg
 
 bp = Blueprint("benchmarks", __name__)
 
@@ -84,11 +84,8 @@ def chart(org_id: int, question_key: str, extension: str):
     question = next((q for q in report.questions if q.key == question_key), None) if report else None
     if question is None:
         abort(404)
-    drawn = comparison_chart(question)
-    name = f"benchmarks-{period}-{question_key}.{extension}"
-    if extension == "svg":
-        return _attachment(to_svg(drawn, "chart", standalone=True).encode(), "image/svg+xml", name)
-    return _attachment(to_png(drawn), "image/png", name)
+    content, content_type = chart_file(comparison_chart(question), extension)
+    return _attachment(content, content_type, f"benchmarks-{period}-{question_key}.{extension}")
 
 
 def _attachment(content: bytes, mimetype: str, filename: str) -> Response:

@@ -224,6 +224,14 @@ def with_title(chart: Chart) -> Chart:
     return Chart(chart.title, chart.height + TITLE_HEIGHT, [title, *moved])
 
 
+def chart_file(chart: Chart, kind: str) -> tuple[bytes, str]:
+    """The chart with its title, as a downloadable SVG or PNG file: (content, content type)."""
+    chart = with_title(chart)
+    if kind == "svg":
+        return to_svg(chart, "chart", standalone=True).encode(), "image/svg+xml"
+    return to_png(chart), "image/png"
+
+
 def to_svg(chart: Chart, element_id: str, standalone: bool = False) -> str:
     """SVG markup; every text escaped. `standalone` adds the XML declaration for a download."""
     parts = [

@@ -151,11 +151,8 @@ def report(org_id: int, survey_id: int):
 
 
 def _download(chart: charts.Chart, kind: str, name: str) -> Response:
-    chart = charts.with_title(chart)
-    if kind == "svg":
-        reply = Response(charts.to_svg(chart, "chart", standalone=True), content_type="image/svg+xml")
-    else:
-        reply = Response(charts.to_png(chart), content_type="image/png")
+    content, content_type = charts.chart_file(chart, kind)
+    reply = Response(content, content_type=content_type)
     reply.headers["Content-Disposition"] = f'attachment; filename="{name}.{kind}"'
     return reply
 

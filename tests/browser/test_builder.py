@@ -13,8 +13,7 @@ from playwright.sync_api import expect
 from app.extensions import db
 from app.questionnaires.definition import iter_questions
 from app.surveys.models import Survey, SurveyStatus
-from tests.browser.conftest import axe_violations
-from tests.browser.test_login_and_dashboard import log_in
+from tests.browser.conftest import axe_violations, log_in
 
 pytestmark = pytest.mark.browser
 

@@ -8,6 +8,8 @@ from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
+from app.core import json_documents
+
 # Named constraints make migrations reproducible and let SQLite batch mode alter tables.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -22,7 +24,11 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-db = SQLAlchemy(model_class=Base)
+# Every engine reads and writes JSON columns with orjson, whatever engine options a process adds.
+db = SQLAlchemy(
+    model_class=Base,
+    engine_options={"json_serializer": json_documents.dumps, "json_deserializer": json_documents.loads},
+)
 migrate = Migrate()
 babel = Babel()
 csrf = CSRFProtect()

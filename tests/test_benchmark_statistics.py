@@ -237,7 +237,7 @@ def test_a_mean_of_one_answer_has_no_interval():
 
 def test_two_means_are_compared_by_welchs_test_from_sufficient_statistics():
     own, peers = moments(RATINGS), moments(PEER_RATINGS)
-    difference = stats.compare_means(stats.moments_sample(*own), stats.moments_sample(*peers))
+    difference = stats.compare_means(own, peers)
     value, low, high, p_value = welch(own, peers)
     assert difference.value == close(value)
     assert (difference.low, difference.high) == (close(low), close(high))
@@ -261,7 +261,7 @@ def test_nps_is_the_mean_of_plus_100_0_and_minus_100_with_its_t_interval():
 def test_two_nps_are_compared_by_welchs_test_on_their_points():
     own = [100] * 18 + [0] * 12 + [-100] * 10
     peers = [100] * 41 + [0] * 40 + [-100] * 39
-    difference = stats.compare_means(stats.nps_sample(18, 12, 10), stats.nps_sample(41, 40, 39))
+    difference = stats.compare_means(stats.nps_moments(18, 12, 10), stats.nps_moments(41, 40, 39))
     value, low, high, p_value = welch(moments(own), moments(peers))
     assert (difference.value, difference.low, difference.high) == (close(value), close(low), close(high))
     assert difference.p_value == close(p_value)

@@ -1,5 +1,6 @@
 """Alembic migrations build the schema the models describe, on SQLite and PostgreSQL, with data in place."""
 
+import hashlib
 from datetime import UTC, datetime
 
 import pytest
@@ -10,6 +11,8 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import MetaData, func, insert, inspect, select
 
 from app.accounts.models import User
+from app.benchmarks.distributions import unpack
+from app.benchmarks.models import BenchmarkSnapshot
 from app.demo.seed import SeedOptions, seed_demo
 from app.extensions import db, migrate
 from app.organisations.models import Organisation, ReviewRule
@@ -144,3 +147,51 @@ def test_downgrading_to_nothing_and_up_again_works(empty_database_app):
     assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
     upgrade()
     assert schema_differences() == []
+
+
+@pytest.mark.parametrize("empty_database_app", BACKENDS, indirect=True)
+def test_published_snapshots_keep_their_figures_and_members_across_the_snapshot_layout_change(
+    empty_database_app,
+):
+    upgrade(revision="0010_results")
+    tables = MetaData()
+    tables.reflect(bind=db.engine)
+    old_members = {"7": ["a" * 40, 120], "12": ["b" * 40, 80]}
+    old_values = {"first": [0.25, 0.5], "second": [0.75]}
+    with db.engine.begin() as conn:
+        conn.execute(
+            insert(tables.tables["benchmark_snapshot"]).values(
+                id=1,
+                period="2025",
+                group_key="country:NO",
+                group_kind="country",
+                question_key="came_with",
+                organisation_count=2,
+                response_count=200,
+                members=old_members,
+                totals={"": [200, None, None]},
+                organisation_values=old_values,
+                computed_at=datetime(2026, 1, 1, tzinfo=UTC),
+                generation=3,
+                withdrawn=False,
+            )
+        )
+
+    upgrade()
+    snapshot = db.session.get(BenchmarkSnapshot, 1)
+    assert snapshot.members == {"7": 120, "12": 80}
+    assert snapshot.fingerprints == {"7": "a" * 40, "12": "b" * 40}
+    # Members in id order, as compute_snapshots digests them: an unchanged membership stays unchanged.
+    expected = hashlib.sha1(f"7:{'a' * 40},12:{'b' * 40}".encode(), usedforsecurity=False).hexdigest()
+    assert snapshot.membership_digest == expected
+    values = unpack(snapshot.distribution_index, snapshot.distributions)
+    assert {measure: list(sorted_values) for measure, sorted_values in values.items()} == old_values
+    assert (snapshot.totals, snapshot.generation) == ({"": [200, None, None]}, 3)
+    db.session.remove()
+
+    downgrade(revision="0010_results")
+    tables = MetaData()
+    tables.reflect(bind=db.engine)
+    with db.engine.connect() as conn:
+        row = conn.execute(select(tables.tables["benchmark_snapshot"])).mappings().one()
+    assert (row["members"], row["organisation_values"]) == (old_members, old_values)

@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.types import JSONDocument, UTCDateTime, utcnow
@@ -67,8 +67,8 @@ class BenchmarkContribution(db.Model):
     period: Mapped[str] = mapped_column(String(7))
     question_key: Mapped[str] = mapped_column(String(64))
     fingerprint: Mapped[str] = mapped_column(String(40))
-    # {option_code: [responses, value_sum, value_sum_sq]}
-    cells: Mapped[dict] = mapped_column(JSONDocument)
+    # {option_code: [responses, value_sum, value_sum_sq]}; plain JSON, as the snapshot's members.
+    cells: Mapped[dict] = mapped_column(JSON)
 
 
 class BenchmarkSnapshot(db.Model):
@@ -88,12 +88,24 @@ class BenchmarkSnapshot(db.Model):
     question_key: Mapped[str] = mapped_column(String(64))
     organisation_count: Mapped[int] = mapped_column(Integer)
     response_count: Mapped[int] = mapped_column(Integer)
-    # {organisation_id: [fingerprint, responses]} of the organisations included.
-    members: Mapped[dict] = mapped_column(JSONDocument)
+    # {organisation_id: responses} of the organisations included: what the disclosure rules weigh.
+    # Documents read whole by every report are plain JSON, not JSONB: PostgreSQL sends JSON text as
+    # stored but rebuilds JSONB's text on every read, several milliseconds a report.
+    members: Mapped[dict] = mapped_column(JSON)
+    # {organisation_id: fingerprint of its contribution}: which figures of each member the snapshot
+    # holds. Apart from `members` because only the nightly comparison and the viewer's own entry need it;
+    # JSONB, so that the viewer's entry is looked up without reading the rest.
+    fingerprints: Mapped[dict] = mapped_column(JSONDocument)
+    # A digest of the fingerprints: an unchanged membership is recognised without reading them.
+    membership_digest: Mapped[str] = mapped_column(String(40))
     # {option_code: [responses, value_sum, value_sum_sq]} summed over the members.
-    totals: Mapped[dict] = mapped_column(JSONDocument)
-    # {measure: sorted list of the members' own estimates}, for the typical organisation and quartiles.
-    organisation_values: Mapped[dict] = mapped_column(JSONDocument)
+    totals: Mapped[dict] = mapped_column(JSON)
+    # The members' own estimates per measure, for the typical organisation and quartiles: each
+    # measure's values sorted, as little-endian float64, measure after measure (`distributions.py`);
+    # the index lists [measure, count] in that order. Binary because the country group holds
+    # thousands of values that every report would otherwise parse.
+    distribution_index: Mapped[list] = mapped_column(JSON)
+    distributions: Mapped[bytes] = mapped_column(LargeBinary)
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Incremented each time new figures replace the old ones.
     generation: Mapped[int] = mapped_column(Integer, default=1)

@@ -5,26 +5,28 @@ published), passes the disclosure rules, and carries its interval; tests are cor
 number of tests in the report (Benjamini–Hochberg).
 """
 
-import bisect
 from dataclasses import dataclass, field
 from datetime import datetime
 
+import numpy as np
 from flask_babel import force_locale
 from sqlalchemy import select
-from sqlalchemy.orm import defer
 
 from app.answering.question_types import label
 from app.benchmarks import statistics as stats
 from app.benchmarks.disclosure import Candidate, decide
+from app.benchmarks.distributions import unpack
 from app.benchmarks.groups import GROUP_KINDS, KINDS_BY_NAME, OrganisationTraits, group_keys
 from app.benchmarks.models import RESPONSES_KEY, WHOLE_QUESTION, BenchmarkContribution, BenchmarkSnapshot
-from app.benchmarks.questions import Kind, catalogue
+from app.benchmarks.questions import NPS_GROUPS, Kind, catalogue
 from app.benchmarks.rules import Rules, current_rules
 from app.benchmarks.snapshots import organisation_cells
 from app.benchmarks.values import MEAN, NPS, organisation_estimates
 from app.benchmarks.wording import group_label, measure_label, sentence
 from app.extensions import db
 from app.organisations.models import Organisation
+
+NO_VALUES = np.empty(0)
 
 
 @dataclass
@@ -90,16 +92,26 @@ class ComparisonReport:
 
 def available_periods(organisation_id: int) -> list[str]:
     """Periods with published snapshots that include the organisation, newest first (years first)."""
-    periods = {
-        period
-        for period, members in db.session.execute(
-            select(BenchmarkSnapshot.period, BenchmarkSnapshot.members).where(
-                BenchmarkSnapshot.question_key == RESPONSES_KEY, BenchmarkSnapshot.group_kind == "country"
-            )
+    periods = db.session.scalars(
+        select(BenchmarkSnapshot.period).where(
+            BenchmarkSnapshot.question_key == RESPONSES_KEY,
+            BenchmarkSnapshot.group_kind == "country",
+            BenchmarkSnapshot.members[str(organisation_id)].as_integer().is_not(None),
         )
-        if str(organisation_id) in members
-    }
-    return sorted(periods, key=lambda period: (period[:4], "-Q" not in period, period), reverse=True)
+    )
+    return sorted(set(periods), key=lambda period: (period[:4], "-Q" not in period, period), reverse=True)
+
+
+@dataclass(frozen=True)
+class _Snapshot:
+    """What a report reads of a published snapshot."""
+
+    members: dict[str, int]
+    totals: dict[str, list]
+    computed_at: datetime
+    withdrawn: bool
+    own_fingerprint: str | None  # the viewer's contribution, if it is a member
+    distributions: dict[str, np.ndarray]
 
 
 @dataclass
@@ -111,7 +123,7 @@ class _Context:
     contributing: bool
     visible: list[str]
     labels: dict[str, str]  # group kind → label, for the kinds the viewer may see
-    snapshots: dict[str, dict[str, BenchmarkSnapshot]]
+    snapshots: dict[str, dict[str, _Snapshot]]
     published_own: dict[tuple[str, str], dict]
 
     def entries(self):
@@ -134,11 +146,7 @@ def _context(
         organisation.size_band_code,
         organisation.is_member,
     )
-    own_cells = {
-        key: cells
-        for (_, cell_period, key), cells in organisation_cells([organisation.id]).items()
-        if cell_period == period
-    }
+    own_cells = {key: cells for (_, _, key), cells in organisation_cells([organisation.id], period).items()}
     contributing = (
         organisation.benchmark_opt_in and own_cells.get(RESPONSES_KEY, {}).get(WHOLE_QUESTION, [0])[0] > 0
     )
@@ -152,7 +160,7 @@ def _context(
         contributing,
         visible,
         {kind: group_label(kind, traits, language) for kind in keys},
-        _snapshots(period, keys, with_distributions),
+        _snapshots(organisation.id, period, keys, with_distributions),
         _published_contributions(organisation.id, period),
     )
 
@@ -171,7 +179,13 @@ def _build_report(
     rules = rules or current_rules()
     context = _context(organisation, period, language, rules, with_distributions=True)
     pending = _PendingStatistics()
-    questions = [_question(entry, context, rules, language, pending) for entry in context.entries()]
+    entries = context.entries()
+    measures = {entry.key: _measures(entry, language) for entry in entries}
+    own = _own_estimates(entries, context.own_cells, measures)
+    questions = [
+        _question(entry, context, rules, language, pending, measures[entry.key], own.get(entry.key, {}))
+        for entry in entries
+    ]
     pending.compute()
     _adjust_p_values(questions)
     for question in questions:
@@ -231,19 +245,32 @@ def values_of(report: ComparisonReport) -> dict[str, QuestionValues]:
 
 
 def _snapshots(
-    period: str, keys: dict[str, str], with_distributions: bool
-) -> dict[str, dict[str, BenchmarkSnapshot]]:
-    found: dict[str, dict[str, BenchmarkSnapshot]] = {}
+    organisation_id: int, period: str, keys: dict[str, str], with_distributions: bool
+) -> dict[str, dict[str, _Snapshot]]:
+    found: dict[str, dict[str, _Snapshot]] = {}
     if not keys:
         return found
-    query = select(BenchmarkSnapshot).where(
-        BenchmarkSnapshot.period == period, BenchmarkSnapshot.group_key.in_(list(keys.values()))
+    columns = [
+        BenchmarkSnapshot.question_key,
+        BenchmarkSnapshot.group_kind,
+        BenchmarkSnapshot.members,
+        BenchmarkSnapshot.totals,
+        BenchmarkSnapshot.computed_at,
+        BenchmarkSnapshot.withdrawn,
+        BenchmarkSnapshot.fingerprints[str(organisation_id)].as_string(),
+    ]
+    if with_distributions:
+        # Only typical values and quartiles need them, and they are the largest columns.
+        columns += [BenchmarkSnapshot.distribution_index, BenchmarkSnapshot.distributions]
+    rows = db.session.execute(
+        select(*columns).where(
+            BenchmarkSnapshot.period == period, BenchmarkSnapshot.group_key.in_(list(keys.values()))
+        )
     )
-    if not with_distributions:
-        # The members' own values are the largest column and only typical/quartiles need them.
-        query = query.options(defer(BenchmarkSnapshot.organisation_values))
-    for snapshot in db.session.scalars(query):
-        found.setdefault(snapshot.question_key, {})[snapshot.group_kind] = snapshot
+    for key, kind, members, totals, computed_at, withdrawn, own_print, *distribution in rows:
+        found.setdefault(key, {})[kind] = _Snapshot(
+            members, totals, computed_at, withdrawn, own_print, unpack(*distribution) if distribution else {}
+        )
     return found
 
 
@@ -263,9 +290,7 @@ def _published_contributions(organisation_id: int, period: str) -> dict[tuple[st
     }
 
 
-def _candidates(
-    entry, context: _Context
-) -> tuple[list[Candidate], dict[str, tuple[BenchmarkSnapshot, dict]]]:
+def _candidates(entry, context: _Context) -> tuple[list[Candidate], dict[str, tuple[_Snapshot, dict]]]:
     """The question's peer groups as the viewer sees them, narrowest first, and of each group not
     withdrawn its snapshot and the viewer's own contribution to it."""
     me = str(context.traits.id)
@@ -278,26 +303,23 @@ def _candidates(
         if snapshot is None:
             candidates.append(Candidate(kind.name, {}))
             continue
-        others = {org: member[1] for org, member in snapshot.members.items() if org != me}
+        others = snapshot.members
+        if me in others:
+            others = dict(others)
+            del others[me]
         candidates.append(Candidate(kind.name, others, snapshot.withdrawn))
         if not snapshot.withdrawn:
-            mine = (
-                context.published_own.get((entry.key, snapshot.members[me][0]), {})
-                if me in snapshot.members
-                else {}
-            )
+            mine = context.published_own.get((entry.key, snapshot.own_fingerprint), {})
             peers[kind.name] = (snapshot, mine)
     return candidates, peers
 
 
-def _question(entry, context: _Context, rules, language, pending) -> QuestionResult:
+def _question(entry, context: _Context, rules, language, pending, options, own_estimates) -> QuestionResult:
     own_cells = context.own_cells.get(entry.key, {})
     candidates, peers = _candidates(entry, context)
     reasons = decide(candidates, rules)
 
     own_n = own_cells.get(WHOLE_QUESTION, [0])[0]
-    options = _measures(entry, language)
-    own_estimates = _own_estimates(entry.kind, own_cells, options)
     own = [(code, text, own_estimates[code]) for code, text in options if code in own_estimates]
     groups = []
     for candidate in candidates:
@@ -325,28 +347,35 @@ def _measures(entry, language) -> list[tuple[str, str]]:
     return [(option["code"], label(option["label"], language)) for option in entry.options]
 
 
-def _own_estimates(kind: Kind, cells: dict, options: list[tuple[str, str]]) -> dict[str, stats.Estimate]:
-    """The viewer's estimate of each measure, the same beside every group."""
-    n = cells.get(WHOLE_QUESTION, [0])[0]
-    if not n:
-        return {}
-    if kind in (Kind.MEAN, Kind.NPS):
-        return {code: _estimate(kind, cells, code) for code, _text in options}
-    codes = [code for code, _text in options]
-    return dict(
-        zip(codes, stats.shares([cells.get(code, [0])[0] for code in codes], [n] * len(codes)), strict=True)
+def _own_estimates(entries, own_cells: dict[str, dict], measures) -> dict[str, dict[str, stats.Estimate]]:
+    """{question key: {measure: estimate}}: the viewer's own figures, the same beside every group; all
+    shares in one statsmodels call and all means in another."""
+    answered = [entry for entry in entries if own_cells.get(entry.key, {}).get(WHOLE_QUESTION, [0])[0]]
+    averaged = [entry for entry in answered if entry.kind in (Kind.MEAN, Kind.NPS)]
+    shared = [
+        (entry.key, code, own_cells[entry.key])
+        for entry in answered
+        if entry.kind not in (Kind.MEAN, Kind.NPS)
+        for code, _text in measures[entry.key]
+    ]
+    estimates: dict[str, dict[str, stats.Estimate]] = {}
+    for entry, estimate in zip(
+        averaged, stats.means([_moments(entry.kind, own_cells[entry.key]) for entry in averaged]), strict=True
+    ):
+        estimates[entry.key] = {code: estimate for code, _text in measures[entry.key]}
+    shares = stats.shares(
+        [cells.get(code, [0])[0] for _, code, cells in shared],
+        [cells[WHOLE_QUESTION][0] for *_, cells in shared],
     )
+    for (key, code, _cells), estimate in zip(shared, shares, strict=True):
+        estimates.setdefault(key, {})[code] = estimate
+    return estimates
 
 
-def _estimate(kind: Kind, cells: dict, measure: str) -> stats.Estimate | None:
-    n, value_sum, value_sum_sq = cells.get(WHOLE_QUESTION, [0, None, None])
-    if not n:
-        return None
-    if kind == Kind.MEAN:
-        return stats.mean(n, value_sum, value_sum_sq)
+def _moments(kind: Kind, cells: dict) -> stats.Moments:
     if kind == Kind.NPS:
-        return stats.nps(*(cells.get(group, [0])[0] for group in ("promoter", "passive", "detractor")))
-    return stats.share(cells.get(measure, [0])[0], n)
+        return stats.nps_moments(*(cells.get(group, [0])[0] for group in NPS_GROUPS))
+    return tuple(cells[WHOLE_QUESTION])
 
 
 def _minus(totals: dict, mine: dict) -> dict:
@@ -375,11 +404,11 @@ def _comparisons(
         if not peer_n:
             continue
         own = own_estimates.get(measure)
-        comparison = Comparison(
-            measure, text, own, None if is_share else _estimate(entry.kind, peer_cells, measure)
-        )
+        comparison = Comparison(measure, text, own, None)
         if is_share:
             pending.peer_share(comparison, peer_cells.get(measure, [0])[0], peer_n)
+        else:
+            pending.peer_mean(comparison, _moments(entry.kind, peer_cells))
         if own is not None and own_n >= rules.small_base and peer_n >= rules.small_base:
             if is_share:
                 pending.share_difference(
@@ -387,8 +416,10 @@ def _comparisons(
                     (own_cells.get(measure, [0])[0], own_n, peer_cells.get(measure, [0])[0], peer_n),
                 )
             else:
-                comparison.difference = _difference(entry.kind, own_cells, peer_cells, measure)
-        values = _without(snapshot.organisation_values.get(measure, []), own_values.get(measure))
+                pending.mean_difference(
+                    comparison, (_moments(entry.kind, own_cells), _moments(entry.kind, peer_cells))
+                )
+        values = _without(snapshot.distributions.get(measure, NO_VALUES), own_values.get(measure))
         pending.distribution(comparison, values, len(values) >= rules.min_peers_for_distribution)
         comparisons.append(comparison)
     return comparisons
@@ -401,7 +432,9 @@ class _PendingStatistics:
     def __init__(self):
         self.peer_shares: list[tuple[Comparison, int, int]] = []
         self.share_differences: list[tuple[Comparison, tuple[int, int, int, int]]] = []
-        self.distributions: list[tuple[Comparison, list[float], bool]] = []
+        self.peer_means: list[tuple[Comparison, stats.Moments]] = []
+        self.mean_differences: list[tuple[Comparison, tuple[stats.Moments, stats.Moments]]] = []
+        self.distributions: list[tuple[Comparison, np.ndarray, bool]] = []
 
     def peer_share(self, comparison: Comparison, count: int, n: int) -> None:
         self.peer_shares.append((comparison, count, n))
@@ -409,7 +442,13 @@ class _PendingStatistics:
     def share_difference(self, comparison: Comparison, counts: tuple[int, int, int, int]) -> None:
         self.share_differences.append((comparison, counts))
 
-    def distribution(self, comparison: Comparison, values: list[float], enough_peers: bool) -> None:
+    def peer_mean(self, comparison: Comparison, moments: stats.Moments) -> None:
+        self.peer_means.append((comparison, moments))
+
+    def mean_difference(self, comparison: Comparison, pair: tuple[stats.Moments, stats.Moments]) -> None:
+        self.mean_differences.append((comparison, pair))
+
+    def distribution(self, comparison: Comparison, values: np.ndarray, enough_peers: bool) -> None:
         self.distributions.append((comparison, values, enough_peers))
 
     def compute(self) -> None:
@@ -420,6 +459,13 @@ class _PendingStatistics:
             comparison.peer = estimate
         differences = stats.compare_many_shares([counts for _, counts in self.share_differences])
         for (comparison, _counts), difference in zip(self.share_differences, differences, strict=True):
+            comparison.difference = difference
+        for (comparison, _moments), estimate in zip(
+            self.peer_means, stats.means([moments for _, moments in self.peer_means]), strict=True
+        ):
+            comparison.peer = estimate
+        differences = stats.compare_many_means([pair for _, pair in self.mean_differences])
+        for (comparison, _pair), difference in zip(self.mean_differences, differences, strict=True):
             comparison.difference = difference
         summaries = stats.peer_distributions([values for _, values, _ in self.distributions])
         for (comparison, values, enough_peers), (typical, quartiles) in zip(
@@ -432,33 +478,14 @@ class _PendingStatistics:
                     comparison.percentile_rank = stats.percentile_rank(comparison.own.value, values)
 
 
-def _without(values: list[float], own: float | None) -> list[float]:
+def _without(values: np.ndarray, own: float | None) -> np.ndarray:
+    """The sorted values without one occurrence of the viewer's own value."""
     if own is None:
-        return list(values)
-    index = bisect.bisect_left(values, own)
+        return values
+    index = int(np.searchsorted(values, own))
     if index < len(values) and values[index] == own:
-        return values[:index] + values[index + 1 :]
-    return list(values)
-
-
-def _difference(kind: Kind, own_cells: dict, peer_cells: dict, measure: str) -> stats.Difference:
-    if kind == Kind.MEAN:
-        return stats.compare_means(
-            stats.moments_sample(*own_cells[WHOLE_QUESTION]),
-            stats.moments_sample(*peer_cells[WHOLE_QUESTION]),
-        )
-    if kind == Kind.NPS:
-        groups = ("promoter", "passive", "detractor")
-        return stats.compare_means(
-            stats.nps_sample(*(own_cells.get(g, [0])[0] for g in groups)),
-            stats.nps_sample(*(peer_cells.get(g, [0])[0] for g in groups)),
-        )
-    return stats.compare_shares(
-        own_cells.get(measure, [0])[0],
-        own_cells[WHOLE_QUESTION][0],
-        peer_cells.get(measure, [0])[0],
-        peer_cells[WHOLE_QUESTION][0],
-    )
+        return np.concatenate((values[:index], values[index + 1 :]))
+    return values
 
 
 def _mark_fallbacks(groups: list[GroupResult]) -> None:

@@ -10,8 +10,11 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+import numpy as np
+import orjson
 from sqlalchemy import JSON, delete, func, insert, select, update
 
+from app.benchmarks.distributions import pack
 from app.benchmarks.groups import GROUP_KINDS, OrganisationTraits, group_key
 from app.benchmarks.models import (
     RESPONSES_KEY,
@@ -23,7 +26,8 @@ from app.benchmarks.models import (
 )
 from app.benchmarks.questions import Kind
 from app.benchmarks.rules import Rules, current_rules
-from app.benchmarks.values import organisation_estimates
+from app.benchmarks.values import MEAN, NPS
+from app.core import json_documents
 from app.core.sql import dialect_name
 from app.core.types import utcnow
 from app.extensions import db
@@ -54,11 +58,13 @@ def contributing_organisations() -> dict[int, OrganisationTraits]:
     return {row.id: OrganisationTraits(*row) for row in rows}
 
 
-def organisation_cells(organisation_ids) -> dict[tuple[int, str, str], dict[str, list]]:
+def organisation_cells(
+    organisation_ids, period: str | None = None
+) -> dict[tuple[int, str, str], dict[str, list]]:
     """(organisation, period, question key) → {option: [responses, sum, sum of squares]}, summed over
-    the organisation's surveys and revisions."""
+    the organisation's surveys and revisions; of one period only if given."""
     cell = BenchmarkCell
-    rows = db.session.execute(
+    query = (
         select(
             cell.organisation_id,
             cell.period,
@@ -71,6 +77,9 @@ def organisation_cells(organisation_ids) -> dict[tuple[int, str, str], dict[str,
         .where(cell.organisation_id.in_(list(organisation_ids)))
         .group_by(cell.organisation_id, cell.period, cell.question_key, cell.option_code)
     )
+    if period is not None:
+        query = query.where(cell.period == period)
+    rows = db.session.execute(query)
     cells: dict[tuple[int, str, str], dict[str, list]] = defaultdict(dict)
     for organisation_id, period, key, option, responses, value_sum, value_sum_sq in rows:
         cells[(organisation_id, period, key)][option] = [
@@ -98,17 +107,15 @@ def compute_snapshots(rules: Rules | None = None) -> SnapshotReport:
     """Recompute every group's figures and publish those whose change passes the rules."""
     rules = rules or current_rules()
     organisations = contributing_organisations()
-    cells = organisation_cells(organisations)
     kinds = question_kinds()
     report = SnapshotReport()
-
-    contributions = {
-        (organisation_id, period, key): (fingerprint(values), values)
-        for (organisation_id, period, key), values in cells.items()
-        if values.get(WHOLE_QUESTION, [0])[0] > 0
+    tables = _question_tables(organisation_cells(organisations), kinds)
+    keys = {
+        organisation_id: [key for kind in GROUP_KINDS if (key := group_key(kind, traits)) is not None]
+        for organisation_id, traits in organisations.items()
     }
-    groups = _group_members(contributions, organisations)
-    # Only the membership is compared, so the figures' large JSON columns are not loaded.
+    # Only the membership digests are compared at first: the fingerprints of a snapshot are read
+    # only when its membership changed.
     existing = {
         (row.period, row.group_key, row.question_key): row
         for row in db.session.execute(
@@ -117,153 +124,268 @@ def compute_snapshots(rules: Rules | None = None) -> SnapshotReport:
                 BenchmarkSnapshot.period,
                 BenchmarkSnapshot.group_key,
                 BenchmarkSnapshot.question_key,
-                BenchmarkSnapshot.members,
+                BenchmarkSnapshot.membership_digest,
+                BenchmarkSnapshot.organisation_count,
                 BenchmarkSnapshot.generation,
                 BenchmarkSnapshot.withdrawn,
             )
         )
     }
-    estimates = _Estimates(contributions, kinds)
     now = utcnow()
-    inserts, updates = [], []
-    # (period, question key, membership) of every snapshot left published: the contributions to keep.
-    published = []
-    for identity, included in groups.items():
-        period, _, key = identity
-        members = {
-            str(org): [print_, values[WHOLE_QUESTION][0]] for org, (print_, values) in included.items()
-        }
-        previous = existing.pop(identity, None)
-        if previous is None:
-            inserts.append(
-                {
-                    **_figures(identity, included, members, estimates),
-                    "computed_at": now,
-                    "generation": 1,
-                    "withdrawn": False,
-                }
-            )
-            published.append((period, key, members))
-            continue
-        changed = _changed_organisations(previous.members, members)
-        if not changed:
-            report.unchanged += 1
-            if not previous.withdrawn:
-                published.append((period, key, previous.members))
-        elif len(changed) >= rules.min_changed_for_update:
-            updates.append(
-                {
-                    **_figures(identity, included, members, estimates),
-                    "id": previous.id,
-                    "computed_at": now,
-                    "generation": previous.generation + 1,
-                    "withdrawn": False,
-                }
-            )
-            published.append((period, key, members))
-        elif previous.members.keys() - members.keys():
-            updates.append(_withdrawn(previous, now))
+    # Per table: groups to publish afresh, and (group, rows, digest, previous) of changed ones.
+    fresh, changed = defaultdict(list), []
+    # Contributions some published snapshot refers to: (table, rows) of current memberships, and
+    # (organisation, period, key, fingerprint) of memberships published earlier.
+    current, earlier = [], set()
+    for table in tables.values():
+        for group, rows in table.groups(keys).items():
+            digest = table.digest(rows)
+            previous = existing.pop((table.period, group, table.key), None)
+            if previous is None:
+                fresh[table].append((group, rows, digest, None))
+                current.append((table, rows))
+            elif previous.membership_digest == digest:
+                report.unchanged += 1
+                if not previous.withdrawn:
+                    current.append((table, rows))
+            else:
+                changed.append((table, group, rows, digest, previous))
+    updates = []
+    previous_prints = _fingerprints_of([previous.id for *_, previous in changed])
+    for table, group, rows, digest, previous in changed:
+        before = previous_prints[previous.id]
+        moved = _changed_organisations(before, table.fingerprints_of(rows))
+        if len(moved) >= rules.min_changed_for_update:
+            fresh[table].append((group, rows, digest, previous))
+            current.append((table, rows))
+        elif before.keys() - table.fingerprints_of(rows).keys():
+            updates.append(_withdrawn(previous.id, now))
             report.withdrawn += 1
         else:
             report.held_back += 1
             if not previous.withdrawn:
-                published.append((period, key, previous.members))
+                earlier.update((int(org), table.period, table.key, print_) for org, print_ in before.items())
+    inserts = []
+    for table, publish in fresh.items():
+        for (_group, _rows, _digest, previous), figures in zip(
+            publish, table.figures_of(publish), strict=True
+        ):
+            if previous is None:
+                inserts.append({**figures, "computed_at": now, "generation": 1})
+            else:
+                updates.append(
+                    {**figures, "id": previous.id, "computed_at": now, "generation": previous.generation + 1}
+                )
     _write(inserts, updates)
     report.written = len(inserts) + len(updates)
-    report.periods = {identity[0] for identity in groups}
+    report.periods = {table.period for table in tables.values()}
     report.removed = _retire(list(existing.values()), rules, now)
-    _store_contributions(contributions, published)
+    _store_contributions(tables, current, earlier)
     db.session.flush()
     return report
 
 
-def _group_members(contributions, organisations) -> dict[tuple[str, str, str], dict[int, tuple]]:
-    """(period, group key, question key) → {organisation: (fingerprint, cells)}."""
-    keys = {
-        organisation_id: [key for kind in GROUP_KINDS if (key := group_key(kind, traits)) is not None]
-        for organisation_id, traits in organisations.items()
-    }
-    members: dict[tuple[str, str, str], dict[int, tuple]] = defaultdict(dict)
-    for (organisation_id, period, key), contribution in contributions.items():
-        for group in keys[organisation_id]:
-            members[(period, group, key)][organisation_id] = contribution
-    return members
+class _QuestionTable:
+    """The contributions to one question in one period, one row per organisation (in id order) and
+    one column per option, so that every group's figures are sums and sorts of a few rows."""
+
+    def __init__(self, period: str, key: str, kind: Kind, contributions: list[tuple[int, dict]]):
+        self.period, self.key, self.kind = period, key, kind
+        self.organisations = [organisation_id for organisation_id, _ in contributions]
+        self.cells = [cells for _, cells in contributions]
+        self.prints = [fingerprint(cells) for cells in self.cells]
+        self.options = sorted({option for cells in self.cells for option in cells})
+        column = {option: index for index, option in enumerate(self.options)}
+        shape = (len(self.cells), len(self.options))
+        self.responses = np.zeros(shape, dtype=np.int64)
+        # Sums are missing for choice options; a group's sum is missing only where every member's is,
+        # as SQL's sum leaves missing values out.
+        self.sums = np.zeros(shape)
+        self.squares = np.zeros(shape)
+        self.has_sum = np.zeros(shape, dtype=bool)
+        for row, cells in enumerate(self.cells):
+            for option, (responses, value_sum, value_sum_sq) in cells.items():
+                self.responses[row, column[option]] = responses
+                if value_sum is not None:
+                    self.sums[row, column[option]] = value_sum
+                    self.squares[row, column[option]] = value_sum_sq
+                    self.has_sum[row, column[option]] = True
+        self.whole = column[WHOLE_QUESTION]
+        self.measures, self.estimates = self._estimates()
+        # Object arrays: a group's members are picked out by one indexing of its rows.
+        self.member_keys = np.array(
+            [str(organisation_id) for organisation_id in self.organisations], dtype=object
+        )
+        self.print_array = np.array(self.prints, dtype=object)
+        self.member_entries = np.array(
+            [
+                f'"{organisation_id}":{responses}'
+                for organisation_id, responses in zip(
+                    self.organisations, self.responses[:, self.whole].tolist(), strict=True
+                )
+            ],
+            dtype=object,
+        )
+        self.print_entries = np.array(
+            [
+                f'"{organisation_id}":"{print_}"'
+                for organisation_id, print_ in zip(self.organisations, self.prints, strict=True)
+            ],
+            dtype=object,
+        )
+        self.digest_parts = np.array(
+            [
+                f"{organisation_id}:{print_}"
+                for organisation_id, print_ in zip(self.organisations, self.prints, strict=True)
+            ],
+            dtype=object,
+        )
+
+    def _estimates(self) -> tuple[list[str], np.ndarray]:
+        """Each member's own estimate per measure, as `organisation_estimates` gives them (NaN where a
+        member has none)."""
+        answered = self.responses[:, self.whole].astype(float)
+        if self.kind == Kind.MEAN:
+            means = np.where(self.has_sum[:, self.whole], self.sums[:, self.whole], np.nan) / answered
+            return [MEAN], means[:, None]
+        if self.kind == Kind.NPS:
+            counts = {option: self.responses[:, index] for index, option in enumerate(self.options)}
+            zeros = np.zeros(len(answered), dtype=np.int64)
+            score = 100.0 * (counts.get("promoter", zeros) - counts.get("detractor", zeros)) / answered
+            return [NPS], score[:, None]
+        choices = [index for index, option in enumerate(self.options) if option != WHOLE_QUESTION]
+        return [self.options[index] for index in choices], self.responses[:, choices] / answered[:, None]
+
+    def groups(self, keys: dict[int, list[str]]) -> dict[str, np.ndarray]:
+        """{group key: rows of its members}."""
+        members = defaultdict(list)
+        for row, organisation_id in enumerate(self.organisations):
+            for group in keys[organisation_id]:
+                members[group].append(row)
+        return {group: np.asarray(rows) for group, rows in members.items()}
+
+    def fingerprints_of(self, rows: np.ndarray) -> dict[str, str]:
+        return dict(zip(self.member_keys[rows].tolist(), self.print_array[rows].tolist(), strict=True))
+
+    def digest(self, rows: np.ndarray) -> str:
+        text = ",".join(self.digest_parts[rows].tolist())
+        return hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()
+
+    def figures_of(self, groups: list[tuple]) -> list[dict]:
+        """The snapshot columns of each (group key, rows, digest, …): the members' sums and sorted
+        estimates, computed for all the groups at once."""
+        sizes = [len(rows) for _, rows, *_ in groups]
+        rows = np.concatenate([rows for _, rows, *_ in groups])
+        ends = np.cumsum(sizes).tolist()
+        starts = [0, *ends[:-1]]
+        responses = np.add.reduceat(self.responses[rows], starts, axis=0).tolist()
+        value_sums = np.add.reduceat(self.sums[rows], starts, axis=0).tolist()
+        value_squares = np.add.reduceat(self.squares[rows], starts, axis=0).tolist()
+        has_sum = np.logical_or.reduceat(self.has_sum[rows], starts, axis=0).tolist()
+        # Each measure's estimates sorted within each group (NaN, a member without one, last).
+        group_of_row = np.repeat(np.arange(len(groups)), sizes)
+        estimates = self.estimates[rows]
+        ordered = [
+            estimates[np.lexsort((estimates[:, column], group_of_row)), column]
+            for column in range(len(self.measures))
+        ]
+        choices = self.kind in (Kind.CHOICE, Kind.MULTIPLE)
+        figures = []
+        for index, (group, group_rows, digest, *_) in enumerate(groups):
+            counts, sums, squares, summed = (
+                responses[index],
+                value_sums[index],
+                value_squares[index],
+                has_sum[index],
+            )
+            # An option is in the totals when a member chose it, as the members' cells are.
+            totals = {
+                option: [counts[i], sums[i], squares[i]] if summed[i] else [counts[i], None, None]
+                for i, option in enumerate(self.options)
+                if counts[i] > 0
+            }
+            distribution = {}
+            for column, measure in enumerate(self.measures):
+                if choices and measure not in totals:
+                    continue
+                values = ordered[column][starts[index] : ends[index]]
+                distribution[measure] = values if choices else values[~np.isnan(values)]
+            distribution_index, data = pack(distribution)
+            figures.append(
+                {
+                    "period": self.period,
+                    "group_key": group,
+                    "group_kind": group.split(":", 1)[0],
+                    "question_key": self.key,
+                    "organisation_count": len(group_rows),
+                    "response_count": counts[self.whole],
+                    "members": _object_of(self.member_entries[group_rows]),
+                    "fingerprints": _object_of(self.print_entries[group_rows]),
+                    "membership_digest": digest,
+                    "totals": totals,
+                    "distribution_index": distribution_index,
+                    "distributions": data,
+                    "withdrawn": False,
+                }
+            )
+        return figures
 
 
-class _Estimates:
-    """Each contribution's own estimates, computed once rather than once per group it belongs to.
-
-    A member's estimate for an option it has no cell for is 0 (see `organisation_estimates`), so a
-    group's options the member lacks are filled in with zeros per group."""
-
-    def __init__(self, contributions, kinds):
-        self.contributions = contributions
-        self.kinds = kinds
-        self.cache: dict[tuple[int, str, str], dict[str, float]] = {}
-
-    def of(self, organisation_id: int, period: str, key: str) -> dict[str, float]:
-        identity = (organisation_id, period, key)
-        estimates = self.cache.get(identity)
-        if estimates is None:
-            kind = self.kinds.get(key, Kind.CHOICE)
-            estimates = organisation_estimates(kind, self.contributions[identity][1])
-            self.cache[identity] = estimates
-        return estimates
+def _object_of(entries: np.ndarray) -> orjson.Fragment:
+    """A JSON object from its members' entries already encoded: a group's members and fingerprints
+    are hundreds of entries, written for tens of thousands of groups."""
+    return orjson.Fragment("{" + ",".join(entries.tolist()) + "}")
 
 
-def _figures(identity, included, members, estimates: _Estimates) -> dict:
-    period, group, key = identity
-    totals: dict[str, list] = {}
-    for _, values in included.values():
-        for option, (responses, value_sum, value_sum_sq) in values.items():
-            total = totals.get(option)
-            if total is None:
-                totals[option] = total = [0, None, None]
-            total[0] += responses
-            if value_sum is not None:
-                total[1] = (total[1] or 0.0) + value_sum
-                total[2] = (total[2] or 0.0) + value_sum_sq
-    organisation_values: dict[str, list] = defaultdict(list)
-    for organisation_id in included:
-        for measure, estimate in estimates.of(organisation_id, period, key).items():
-            organisation_values[measure].append(estimate)
-    if estimates.kinds.get(key, Kind.CHOICE) not in (Kind.MEAN, Kind.NPS):
-        for option in totals.keys() - {WHOLE_QUESTION}:
-            missing = len(included) - len(organisation_values[option])
-            organisation_values[option].extend([0.0] * missing)
+def _question_tables(cells, kinds) -> dict[tuple[str, str], _QuestionTable]:
+    """One table per period and question of the contributions: organisations that had responses."""
+    contributions = defaultdict(list)
+    for (organisation_id, period, key), values in sorted(cells.items()):
+        if values.get(WHOLE_QUESTION, [0])[0] > 0:
+            contributions[(period, key)].append((organisation_id, values))
     return {
-        "period": period,
-        "group_key": group,
-        "group_kind": group.split(":", 1)[0],
-        "question_key": key,
-        "organisation_count": len(included),
-        "response_count": totals.get(WHOLE_QUESTION, [0])[0],
-        "members": members,
-        "totals": totals,
-        "organisation_values": {measure: sorted(values) for measure, values in organisation_values.items()},
+        (period, key): _QuestionTable(period, key, kinds.get(key, Kind.CHOICE), rows)
+        for (period, key), rows in contributions.items()
     }
 
 
-def _changed_organisations(before: dict, after: dict) -> set[str]:
-    return {
-        org
-        for org in before.keys() | after.keys()
-        if (before.get(org) or [None])[0] != (after.get(org) or [None])[0]
-    }
+def _fingerprints_of(snapshot_ids: list[int]) -> dict[int, dict[str, str]]:
+    found = {}
+    for start in range(0, len(snapshot_ids), 1000):
+        chunk = snapshot_ids[start : start + 1000]
+        found.update(
+            db.session.execute(
+                select(BenchmarkSnapshot.id, BenchmarkSnapshot.fingerprints).where(
+                    BenchmarkSnapshot.id.in_(chunk)
+                )
+            ).all()
+        )
+    return found
 
 
-def _withdrawn(previous: BenchmarkSnapshot, now) -> dict:
+def _changed_organisations(before: dict[str, str], after: dict[str, str]) -> set[str]:
+    return {org for org in before.keys() | after.keys() if before.get(org) != after.get(org)}
+
+
+def _withdrawn(snapshot_id: int, now) -> dict:
     """Keep the published membership (the next update is measured against it) but no figures."""
-    return {"id": previous.id, "totals": {}, "organisation_values": {}, "withdrawn": True, "computed_at": now}
+    return {
+        "id": snapshot_id,
+        "totals": {},
+        "distribution_index": [],
+        "distributions": b"",
+        "withdrawn": True,
+        "computed_at": now,
+    }
 
 
-def _retire(stale: list[BenchmarkSnapshot], rules: Rules, now) -> int:
+def _retire(stale: list, rules: Rules, now) -> int:
     """Groups nobody contributes to any more: removed once enough organisations have left them,
     withdrawn until then."""
-    removable = [row.id for row in stale if len(row.members) >= rules.min_changed_for_update]
+    removable = [row.id for row in stale if row.organisation_count >= rules.min_changed_for_update]
     if removable:
         db.session.execute(delete(BenchmarkSnapshot).where(BenchmarkSnapshot.id.in_(removable)))
-    withdrawals = [_withdrawn(row, now) for row in stale if row.id not in removable and not row.withdrawn]
+    withdrawals = [_withdrawn(row.id, now) for row in stale if row.id not in removable and not row.withdrawn]
     if withdrawals:
         db.session.execute(update(BenchmarkSnapshot), withdrawals)
     return len(removable)
@@ -276,11 +398,17 @@ def _write(inserts: list[dict], updates: list[dict]) -> None:
         db.session.execute(update(BenchmarkSnapshot), updates)
 
 
-def _store_contributions(contributions, published: list[tuple[str, str, dict]]) -> None:
-    """Keep exactly the contributions some published snapshot refers to."""
-    referenced = set()
-    for period, key, members in published:
-        referenced.update((int(org), period, key, print_) for org, (print_, _) in members.items())
+def _store_contributions(tables, current: list[tuple], earlier: set[tuple]) -> None:
+    """Keep exactly the contributions some published snapshot refers to: the current contributions
+    of members of snapshots published now or unchanged, and those held-back snapshots still show."""
+    referenced_rows = defaultdict(set)
+    for table, rows in current:
+        referenced_rows[(table.period, table.key)].update(rows.tolist())
+    fresh = {}
+    for (period, key), rows in referenced_rows.items():
+        table = tables[(period, key)]
+        for row in rows:
+            fresh[(table.organisations[row], period, key, table.prints[row])] = table.cells[row]
     stored = {
         (row.organisation_id, row.period, row.question_key, row.fingerprint): row.id
         for row in db.session.execute(
@@ -293,19 +421,16 @@ def _store_contributions(contributions, published: list[tuple[str, str, dict]]) 
             )
         )
     }
-    unused = [row_id for identity, row_id in stored.items() if identity not in referenced]
-    if unused:
-        db.session.execute(delete(BenchmarkContribution).where(BenchmarkContribution.id.in_(unused)))
+    unused = [
+        row_id for identity, row_id in stored.items() if identity not in fresh and identity not in earlier
+    ]
+    for start in range(0, len(unused), 10_000):
+        chunk = unused[start : start + 10_000]
+        db.session.execute(delete(BenchmarkContribution).where(BenchmarkContribution.id.in_(chunk)))
     new = [
-        {
-            "organisation_id": org,
-            "period": period,
-            "question_key": key,
-            "fingerprint": print_,
-            "cells": values,
-        }
-        for (org, period, key), (print_, values) in contributions.items()
-        if (org, period, key, print_) in referenced and (org, period, key, print_) not in stored
+        {"organisation_id": org, "period": period, "question_key": key, "fingerprint": print_, "cells": cells}
+        for (org, period, key, print_), cells in fresh.items()
+        if (org, period, key, print_) not in stored
     ]
     if new:
         _insert(BenchmarkContribution, new)
@@ -322,4 +447,6 @@ def _insert(model, rows: list[dict]) -> None:
     cursor = db.session.connection().connection.driver_connection.cursor()
     with cursor.copy(f"COPY {model.__tablename__} ({', '.join(columns)}) FROM STDIN") as copying:
         for row in rows:
-            copying.write_row([json.dumps(row[name]) if name in documents else row[name] for name in columns])
+            copying.write_row(
+                [json_documents.dumps(row[name]) if name in documents else row[name] for name in columns]
+            )

@@ -17,7 +17,10 @@ from statsmodels.stats.proportion import (
     proportion_confint,
     test_proportions_2indep,
 )
-from statsmodels.stats.weightstats import CompareMeans, DescrStatsW
+
+# The generic t interval and test behind DescrStatsW and CompareMeans, which take arrays: a report
+# computes all its means in one call rather than one DescrStatsW each.
+from statsmodels.stats.weightstats import DescrStatsW, _tconfint_generic, _tstat_generic
 
 ALPHA = 0.05
 
@@ -77,50 +80,86 @@ def compare_many_shares(pairs: Sequence[tuple[int, int, int, int]]) -> list[Diff
     ]
 
 
-def moments_sample(n: int, value_sum: float, value_sum_sq: float) -> DescrStatsW:
-    mean = value_sum / n
-    variance = max(value_sum_sq / n - mean * mean, 0.0)
-    spread = math.sqrt(variance)
-    return DescrStatsW(np.array([mean - spread, mean + spread]), weights=np.array([n / 2, n / 2]), ddof=1)
+# (n, sum, sum of squares) of a sample: all a mean, its interval and a t-test need.
+Moments = tuple[int, float, float]
+
+
+def nps_moments(promoters: int, passives: int, detractors: int) -> Moments:
+    """NPS is the mean of +100 (promoter), 0 (passive) and −100 (detractor)."""
+    return (
+        promoters + passives + detractors,
+        100.0 * (promoters - detractors),
+        10_000.0 * (promoters + detractors),
+    )
 
 
 def mean(n: int, value_sum: float, value_sum_sq: float) -> Estimate:
     """A mean with its t 95% interval (none from a single answer)."""
-    sample = moments_sample(n, value_sum, value_sum_sq)
-    if n < 2:
-        return Estimate(sample.mean, None, None, n)
-    low, high = sample.tconfint_mean(alpha=ALPHA)
-    return Estimate(float(sample.mean), float(low), float(high), n)
-
-
-def compare_means(own: DescrStatsW, peers: DescrStatsW) -> Difference:
-    """Welch's t-test and interval for the difference of two means."""
-    difference = float(own.mean - peers.mean)
-    if own.var == 0 and peers.var == 0:
-        # Every answer alike on both sides: no spread to test against, the difference is exact.
-        return Difference(difference, difference, difference, 1.0 if difference == 0 else 0.0)
-    comparison = CompareMeans(own, peers)
-    _, p_value, _ = comparison.ttest_ind(usevar="unequal")
-    low, high = comparison.tconfint_diff(alpha=ALPHA, usevar="unequal")
-    return Difference(difference, float(low), float(high), _finite(p_value))
-
-
-def nps_sample(promoters: int, passives: int, detractors: int) -> DescrStatsW:
-    """NPS is 100 × the mean of +1 (promoter), 0 (passive), −1 (detractor)."""
-    return DescrStatsW(
-        np.array([100.0, 0.0, -100.0]),
-        weights=np.array([promoters, passives, detractors], dtype=float),
-        ddof=1,
-    )
+    return means([(n, value_sum, value_sum_sq)])[0]
 
 
 def nps(promoters: int, passives: int, detractors: int) -> Estimate:
-    sample = nps_sample(promoters, passives, detractors)
-    n = promoters + passives + detractors
-    if n < 2:
-        return Estimate(float(sample.mean), None, None, n)
-    low, high = sample.tconfint_mean(alpha=ALPHA)
-    return Estimate(float(sample.mean), float(low), float(high), n)
+    return mean(*nps_moments(promoters, passives, detractors))
+
+
+def means(samples: Sequence[Moments]) -> list[Estimate]:
+    """Many means at once, each with the t interval statsmodels' DescrStatsW.tconfint_mean gives."""
+    if not samples:
+        return []
+    n, mean_, standard_error = _mean_and_error(samples)
+    with np.errstate(divide="ignore", invalid="ignore"):  # single answers: no interval, see below
+        low, high = _tconfint_generic(mean_, standard_error, n - 1, ALPHA, "two-sided")
+    return [
+        Estimate(value, lower, upper, count) if count >= 2 else Estimate(value, None, None, count)
+        for value, lower, upper, count in zip(
+            mean_.tolist(), low.tolist(), high.tolist(), n.astype(int).tolist(), strict=True
+        )
+    ]
+
+
+def compare_means(own: Moments, peers: Moments) -> Difference:
+    """Welch's t-test and interval for the difference of two means."""
+    return compare_many_means([(own, peers)])[0]
+
+
+def compare_many_means(pairs: Sequence[tuple[Moments, Moments]]) -> list[Difference]:
+    """compare_means of many pairs at once: statsmodels' CompareMeans(...).ttest_ind and
+    tconfint_diff with usevar="unequal", from the moments."""
+    if not pairs:
+        return []
+    n1, mean1, error1 = _mean_and_error([own for own, _ in pairs])
+    n2, mean2, error2 = _mean_and_error([peers for _, peers in pairs])
+    variance1, variance2 = error1**2, error2**2
+    spread = np.sqrt(variance1 + variance2)
+    difference = mean1 - mean2
+    with np.errstate(divide="ignore", invalid="ignore"):  # no spread on either side: handled below
+        dof = (variance1 + variance2) ** 2 / (variance1**2 / (n1 - 1) + variance2**2 / (n2 - 1))
+        _, p_values = _tstat_generic(mean1, mean2, spread, dof, "two-sided", diff=0)
+        low, high = _tconfint_generic(difference, spread, dof, ALPHA, "two-sided")
+    results = []
+    for value, lower, upper, p_value, alike in zip(
+        difference.tolist(),
+        low.tolist(),
+        high.tolist(),
+        p_values.tolist(),
+        (spread == 0).tolist(),
+        strict=True,
+    ):
+        if alike:
+            # Every answer alike on both sides: no spread to test against, the difference is exact.
+            results.append(Difference(value, value, value, 1.0 if value == 0 else 0.0))
+        else:
+            results.append(Difference(value, lower, upper, _finite(p_value)))
+    return results
+
+
+def _mean_and_error(samples: Sequence[Moments]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Sizes, means and standard errors (sample sd over √n, as DescrStatsW's std_mean)."""
+    n, total, squares = (np.asarray(column, dtype=float) for column in zip(*samples, strict=True))
+    mean_ = total / n
+    spread = np.maximum(squares / n - mean_ * mean_, 0.0)  # the variance with ddof 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return n, mean_, np.sqrt(spread / (n - 1))
 
 
 def typical_organisation(values: list[float]) -> Estimate | None:
@@ -141,7 +180,7 @@ def peer_distributions(
     results: list = [(None, (math.nan,) * 3)] * len(samples)
     by_size = defaultdict(list)
     for index, values in enumerate(samples):
-        if values:
+        if len(values):
             by_size[len(values)].append(index)
     for size, indices in by_size.items():
         data = np.array([samples[index] for index in indices], dtype=float).T

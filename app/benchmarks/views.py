@@ -12,7 +12,7 @@ from app.benchmarks.downloads import report_csv, report_xlsx
 from app.benchmarks.report import available_periods, build_report
 from app.benchmarks.rules import current_rules
 from app.benchmarks.trend import trend
-from app.benchmarks.wording import REASONS, format_number, formatted
+from app.benchmarks.wording import REASONS, figure, format_number, formatted
 from app.results.charts import chart_file, to_svg
 
 bp = Blueprint("benchmarks", __name__)
@@ -54,6 +54,7 @@ def show(org_id: int):
         trends=trend(g.organisation, periods, language, report) if report else {},
         reasons=REASONS,
         formatted=partial(formatted, locale=locale),
+        figure=partial(figure, locale=locale),
         format_decimal=partial(format_number, locale=locale),
         rules=current_rules(),
     )

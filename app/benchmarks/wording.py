@@ -7,6 +7,7 @@ from babel import Locale, numbers
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup, escape
 
 from app.benchmarks.groups import OrganisationTraits
 from app.benchmarks.questions import Kind
@@ -52,6 +53,16 @@ def formatted(kind: Kind, value: float, locale: Locale | None = None) -> str:
     if kind in (Kind.CHOICE, Kind.MULTIPLE):
         return format_number(value, "#,##0 %", percent=True, locale=locale)
     return format_number(value, "#,##0.0", locale=locale)
+
+
+def figure(kind: Kind, estimate, locale: Locale | None = None) -> Markup:
+    """An estimate with its interval in smaller type, as the comparison page shows it."""
+    value = formatted(kind, estimate.value, locale)
+    if estimate.low is None:
+        return escape(value)
+    return Markup('{} <span class="interval">({}–{})</span>').format(
+        value, formatted(kind, estimate.low, locale), formatted(kind, estimate.high, locale)
+    )
 
 
 def format_number(value: float, pattern: str, percent: bool = False, locale: Locale | None = None) -> str:

@@ -57,12 +57,11 @@ def formatted(kind: Kind, value: float, locale: Locale | None = None) -> str:
 
 def figure(kind: Kind, estimate, locale: Locale | None = None) -> Markup:
     """An estimate with its interval in smaller type, as the comparison page shows it."""
-    value = formatted(kind, estimate.value, locale)
+    value = escape(formatted(kind, estimate.value, locale))
     if estimate.low is None:
-        return escape(value)
-    return Markup('{} <span class="interval">({}–{})</span>').format(
-        value, formatted(kind, estimate.low, locale), formatted(kind, estimate.high, locale)
-    )
+        return value
+    low, high = escape(formatted(kind, estimate.low, locale)), escape(formatted(kind, estimate.high, locale))
+    return Markup(f'{value} <span class="interval">({low}–{high})</span>')
 
 
 def format_number(value: float, pattern: str, percent: bool = False, locale: Locale | None = None) -> str:

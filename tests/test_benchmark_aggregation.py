@@ -3,7 +3,8 @@
 import copy
 from datetime import UTC, datetime
 
-from sqlalchemy import func, select
+import pytest
+from sqlalchemy import delete, func, select, text
 
 from app.benchmarks.aggregation import aggregate_survey, rebuild_all_cells
 from app.benchmarks.models import BenchmarkCell, BenchmarkWatermark
@@ -136,3 +137,126 @@ def test_responses_all_in_the_last_quarter_of_a_year(app_context):
     support.respond(revision, at=datetime(2026, 11, 21, 12, tzinfo=UTC))
     aggregate_survey(revision.survey_id)
     assert cells(revision.survey_id, "2026-Q4")[("*", "")][0] == 1
+
+
+def every_cell() -> dict:
+    rows = db.session.execute(select(BenchmarkCell)).scalars()
+    return {
+        (row.survey_id, row.survey_revision_id, row.period, row.question_key, row.option_code): (
+            row.organisation_id,
+            row.responses,
+            row.value_sum,
+            row.value_sum_sq,
+        )
+        for row in rows
+    }
+
+
+def test_nps_groups_hold_counts_and_the_whole_question_the_sums(app_context):
+    _, revision = support.organisation_with_survey("Scenehuset")
+    for recommend in (10, 9, 8, 3, 0):
+        support.respond(revision, recommend=recommend)
+    assert aggregate_survey(revision.survey_id)
+
+    quarter = cells(revision.survey_id, "2026-Q2")
+    # An NPS is computed from the sizes of the three groups alone.
+    assert quarter[("recommend", "promoter")] == (2, None, None)
+    assert quarter[("recommend", "passive")] == (1, None, None)
+    assert quarter[("recommend", "detractor")] == (2, None, None)
+    assert quarter[("recommend", "")] == (5, 30.0, 254.0)
+
+
+def test_a_rebuild_gives_the_cells_the_runs_per_survey_gave(app_context):
+    """The nightly rebuild and the job after new responses compute the same cells, over quarters of
+    two years, several surveys, multiple choice with several options or none, and responses that
+    never count."""
+    _, first = support.organisation_with_survey("Scenehuset")
+    _, second = support.organisation_with_survey("Kulturhuset", sector="music_venue", fylke="03")
+    moments = [
+        datetime(2025, 11, 3, 12, tzinfo=UTC),
+        datetime(2026, 2, 10, 9, tzinfo=UTC),
+        datetime(2026, 5, 20, 18, tzinfo=UTC),
+    ]
+    came_with = [("alone",), ("partner", "friends"), (), ("alone", "partner", "friends")]
+    for index in range(24):
+        revision = first if index % 3 else second
+        support.respond(
+            revision,
+            first_visit="yes" if index % 2 else "no",
+            came_with=came_with[index % len(came_with)],
+            overall=1 + index % 5,
+            recommend=index % 11,
+            at=moments[index % len(moments)],
+        )
+    support.respond(first, is_test=True, at=moments[0])
+    support.respond(second, status=ResponseStatus.PARTIAL)
+    for revision in (first, second):
+        assert aggregate_survey(revision.survey_id)
+    incremental = every_cell()
+
+    rebuild_all_cells()
+    assert every_cell() == incremental
+    assert {period for _, _, period, _, _ in incremental} == {"2025", "2025-Q4", "2026", "2026-Q1", "2026-Q2"}
+    # Multiple choice counts respondents, not ticks: the second survey's 8 responses (all in 2025), 2 of them
+    # choosing nothing.
+    assert incremental[(second.survey_id, second.id, "2025", "came_with", "")][1] == 6
+    assert incremental[(second.survey_id, second.id, "2025", "came_with", "friends")][1] == 4
+
+
+def test_a_run_after_every_counted_response_was_deleted_leaves_no_cells(app_context):
+    from app.benchmarks.aggregation import forget_deleted_responses
+    from app.responses.models import Response
+
+    _, revision = support.organisation_with_survey("Scenehuset")
+    support.respond_many(revision, 3)
+    assert aggregate_survey(revision.survey_id)
+    assert cells(revision.survey_id, "2026")
+
+    db.session.execute(delete(Response).where(Response.survey_id == revision.survey_id))
+    forget_deleted_responses(revision.survey_id)
+    assert aggregate_survey(revision.survey_id)
+    assert cells(revision.survey_id, "2026") == {}
+    assert cells(revision.survey_id, "2026-Q2") == {}
+
+
+def test_a_rebuild_keeps_the_cells_whose_figures_did_not_change(app, app_context):
+    """Unchanged cells stay the same rows (readers see no churn, and the table no dead rows); a
+    changed one is updated and a gone one deleted. PostgreSQL only: the row version is its xmin."""
+    if app.config["TEST_BACKEND"] != "postgresql":
+        pytest.skip("the row version of a cell is PostgreSQL's xmin")
+    _, revision = support.organisation_with_survey("Scenehuset")
+    support.respond(revision, first_visit="yes", at=datetime(2025, 5, 1, tzinfo=UTC))
+    support.respond(revision, first_visit="no", at=datetime(2026, 5, 1, tzinfo=UTC))
+    rebuild_all_cells()
+    db.session.commit()
+
+    def versions() -> dict:
+        return {
+            (period, key, option): version
+            for period, key, option, version in db.session.execute(
+                text("SELECT period, question_key, option_code, xmin::text FROM benchmark_cell")
+            )
+        }
+
+    before = versions()
+    support.respond(revision, first_visit="no", at=datetime(2026, 5, 2, tzinfo=UTC))
+    db.session.commit()
+    rebuild_all_cells()
+    db.session.commit()
+    after = versions()
+    assert {key for key in after if after[key] == before.get(key)} == {
+        key for key in before if key[0].startswith("2025")
+    }
+    assert cells(revision.survey_id, "2026")[("first_visit", "no")][0] == 2
+
+
+def test_the_planner_knows_how_many_question_and_option_pairs_there_are(app):
+    """PostgreSQL gets statistics on the answers' (question_code, option_code) pairs from the
+    models, as from the migrations: without them it expects a group per combination of the two."""
+    if app.config["TEST_BACKEND"] != "postgresql":
+        pytest.skip("extended statistics are PostgreSQL's")
+    with app.app_context():
+        kinds = db.session.scalar(
+            text("SELECT stxkind::text FROM pg_statistic_ext WHERE stxname = 'st_answer_question_option'")
+        )
+    assert kinds == "{d}"

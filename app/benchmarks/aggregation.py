@@ -1,18 +1,43 @@
 """Sufficient statistics per organisation, survey revision, question and period, recomputed from the
 responses in the database.
 
-The database aggregates answers per revision, quarter, answer code, option and NPS group in one
-query; Python maps that small result onto question keys and derives the whole-question, response
-count and year rows. A run replaces the cells it recomputes in the caller's transaction, so it is
-idempotent: running it twice, or after a crash half-way, gives the same cells as a clean run. A run
-that saw fewer responses than the stored watermark leaves the newer cells alone.
+A run stays in the database, with the same statements on PostgreSQL and SQLite: one pass over the
+answers aggregates them per revision, quarter, answer code and option into a small staging table;
+the cells (option rows, whole-question rows, NPS groups, respondents of multiple choice, response
+counts, and years as the sums of their quarters) are derived from it through the question map into
+a second one, which is then merged into benchmark_cell. A run replaces the cells it recomputes in
+the caller's transaction, so it is idempotent: running it twice, or after a crash half-way, gives
+the same cells as a clean run. A run that saw fewer responses than the stored watermark leaves the
+newer cells alone.
 """
 
-from collections import defaultdict
 from datetime import datetime
 
-from sqlalchemy import Subquery, delete, func, insert, literal, or_, select, text, union_all, update
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy import (
+    Float,
+    Integer,
+    String,
+    Subquery,
+    and_,
+    case,
+    column,
+    delete,
+    exists,
+    false,
+    func,
+    insert,
+    literal,
+    null,
+    or_,
+    select,
+    table,
+    text,
+    union_all,
+    update,
+)
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.elements import ClauseElement, ColumnElement
+from sqlalchemy.sql.expression import Executable, TableClause
 
 from app.benchmarks.models import (
     RESPONSES_KEY,
@@ -21,28 +46,68 @@ from app.benchmarks.models import (
     BenchmarkQuestionMap,
     BenchmarkWatermark,
 )
-from app.benchmarks.periods import is_quarter, quarter_starts, year_of
-from app.benchmarks.questions import NPS_GROUPS, Kind, benchmark_questions, newest_codes
-from app.core.sql import upsert_insert
+from app.benchmarks.periods import quarter_starts, year_of
+from app.benchmarks.questions import Kind, benchmark_questions, newest_codes
+from app.core.sql import insert_many, upsert_insert
 from app.core.types import UTCDateTime, utcnow
 from app.extensions import db
 from app.responses.models import Answer, Response, ResponseStatus
 from app.surveys.models import SurveyRevision
 
-CELL_COLUMNS = [
-    "survey_revision_id",
-    "period",
-    "question_key",
-    "option_code",
-    "survey_id",
-    "organisation_id",
-    "responses",
-    "value_sum",
-    "value_sum_sq",
-]
+CELL_KEY = ["survey_revision_id", "period", "question_key", "option_code"]
+CELL_FIGURES = ["survey_id", "organisation_id", "responses", "value_sum", "value_sum_sq"]
+CELL_COLUMNS = CELL_KEY + CELL_FIGURES
 
-# (survey_revision_id, period, question_key, option_code) → [responses, value_sum, value_sum_sq]
-Cells = dict[tuple[int, str, str, str], list]
+# Temporary tables of one run, dropped at its end. Names of their own: a temporary table hides a
+# permanent one of the same name.
+# Counted responses per revision and quarter, with the revision's survey and organisation, and the
+# newest response's id.
+STAGED_RESPONSES = table(
+    "benchmark_staged_response",
+    column("survey_revision_id", Integer),
+    column("period", String),
+    column("survey_id", Integer),
+    column("organisation_id", Integer),
+    column("responses", Integer),
+    column("newest", Integer),
+)
+# Answers per revision, quarter, answer code and option; NPS groups as counts of the values.
+STAGED_ANSWERS = table(
+    "benchmark_staged_answer",
+    column("survey_revision_id", Integer),
+    column("period", String),
+    column("answer_code", String),
+    column("option_code", String),
+    column("responses", Integer),
+    column("value_sum", Float),
+    column("value_sum_sq", Float),
+    column("promoters", Integer),
+    column("passives", Integer),
+)
+# The cells the run computes, laid out as benchmark_cell.
+NEW_CELLS = table(
+    "benchmark_new_cell",
+    *(column(name, BenchmarkCell.__table__.c[name].type) for name in CELL_COLUMNS),
+)
+TEMPORARY_TABLES = (STAGED_RESPONSES, STAGED_ANSWERS, NEW_CELLS)
+
+PROMOTER, PASSIVE, DETRACTOR = "promoter", "passive", "detractor"
+
+
+class CreateTemporaryTable(Executable, ClauseElement):
+    """CREATE TEMP TABLE … AS SELECT …: PostgreSQL (15) runs that SELECT with parallel workers, as it
+    never does the SELECT of an INSERT."""
+
+    inherit_cache = False
+
+    def __init__(self, name: str, query) -> None:
+        self.name = name
+        self.query = query
+
+
+@compiles(CreateTemporaryTable)
+def _create_temporary_table(element: CreateTemporaryTable, compiler, **kw) -> str:
+    return f"CREATE TEMP TABLE {element.name} AS {compiler.process(element.query, **kw)}"
 
 
 def aggregate_survey(survey_id: int) -> bool:
@@ -75,38 +140,34 @@ def aggregate_survey(survey_id: int) -> bool:
 def rebuild_all_cells() -> None:
     """Recompute every survey's cells from scratch (the nightly recompute, and after a new base version
     declares codes comparable)."""
-    postgresql = _is_postgresql()
-    if postgresql:
-        # PostgreSQL overestimates the groups (it multiplies the distinct values of every grouping
-        # column) and so, with the default 4 MB, sorts them on disk instead of hashing the few
-        # hundred thousand there are, and finds sending each worker's partial groups to the leader
-        # too dear to aggregate in parallel. JIT-compiling the aggregates costs more than it saves.
+    if _is_postgresql():
+        # Room to hash the answers' groups in memory (with the default 4 MB PostgreSQL would sort
+        # them on disk); JIT-compiling the aggregates costs more than it saves.
         db.session.execute(text("SET LOCAL work_mem = '256MB'"))
-        db.session.execute(text("SET LOCAL parallel_tuple_cost = 0.001"))
         db.session.execute(text("SET LOCAL jit = off"))
+        # The leader of the parallel aggregate then only gathers and merges the workers' partial
+        # groups (every worker meets nearly every group) instead of also scanning answers, and on a
+        # small machine does not compete with them for a core.
+        db.session.execute(text("SET LOCAL parallel_leader_participation = off"))
     revision_ids = list(
         db.session.scalars(select(SurveyRevision.id).where(SurveyRevision.published_at.is_not(None)))
     )
     db.session.execute(delete(BenchmarkQuestionMap))
     _map_questions(revision_ids, newest_codes())
-    _analyze_question_map()
+    _analyze(BenchmarkQuestionMap.__tablename__)
     where = _counted()
-    cells, owners = _quarter_cells(where, _quarters(where))
-    db.session.execute(delete(BenchmarkCell))
-    _write({**cells, **_years(cells)}, owners, copy=postgresql)
-    latest = (
-        select(
-            Response.survey_id,
-            func.max(Response.id),
-            literal(utcnow(), BenchmarkWatermark.computed_at.type),
-        )
-        .where(*_counted())
-        .group_by(Response.survey_id)
-    )
+    quarters = _quarters(where)
+    _replace_cells(where, quarters, scope=[], one_survey=False)
     db.session.execute(delete(BenchmarkWatermark))
-    db.session.execute(
-        insert(BenchmarkWatermark).from_select(["survey_id", "response_watermark", "computed_at"], latest)
-    )
+    if quarters:
+        staged = STAGED_RESPONSES.c
+        latest = select(
+            staged.survey_id, func.max(staged.newest), literal(utcnow(), BenchmarkWatermark.computed_at.type)
+        ).group_by(staged.survey_id)
+        db.session.execute(
+            insert(BenchmarkWatermark).from_select(["survey_id", "response_watermark", "computed_at"], latest)
+        )
+    _drop_temporary_tables()
     db.session.flush()
 
 
@@ -123,12 +184,13 @@ def _plan_for_one_survey() -> None:
         db.session.execute(text("SET LOCAL jit = off"))
 
 
-def _analyze_question_map() -> None:
-    """The map was refilled in this transaction, so PostgreSQL would plan the multiple-choice join
-    with a guess of a few rows per revision: sorts to disk and nested loops instead of hash joins.
-    ANALYZE sees the transaction's own rows."""
+def _analyze(*names: str) -> None:
+    """Tables filled in this transaction (the refilled question map, the temporary tables) have no
+    statistics PostgreSQL can use: it would plan the joins and groupings over them with a guess of a
+    few rows, sorting where it should hash. ANALYZE sees the transaction's own rows, in milliseconds."""
     if _is_postgresql():
-        db.session.execute(text("ANALYZE benchmark_question_map"))
+        for name in names:
+            db.session.execute(text(f"ANALYZE {name}"))
 
 
 def forget_deleted_responses(survey_id: int) -> None:
@@ -177,12 +239,12 @@ def _map_questions(revision_ids: list[int], renamed: dict[str, str]) -> None:
                 "survey_revision_id": revision_id,
                 "answer_code": q.answer_code,
                 "question_key": q.key,
-                "kind": q.kind,
+                "kind": q.kind.value,
             }
             for q in benchmark_questions(definition, renamed)
         )
     if rows:
-        db.session.execute(insert(BenchmarkQuestionMap), rows)
+        insert_many(BenchmarkQuestionMap.__table__, rows)
 
 
 def _quarters(where: list[ColumnElement]) -> list[tuple[str, datetime, datetime]]:
@@ -216,22 +278,37 @@ def _in_quarter(quarter: Subquery) -> ColumnElement:
     return (Response.submitted_at >= quarter.c.starts) & (Response.submitted_at < quarter.c.ends)
 
 
+def _quarter_of_response(quarters: list[tuple[str, datetime, datetime]]) -> ColumnElement:
+    """The quarter label of a response known to lie in one of `quarters` (in order): cheaper than the
+    join to the quarter table where there is one row per response, not per answer, and the planner
+    need not count the groups in advance."""
+    *earlier, (last, _, _) = quarters
+    if not earlier:
+        return literal(last)
+    return case(
+        *((Response.submitted_at < literal(end, UTCDateTime), label) for label, _, end in earlier),
+        else_=literal(last),
+    )
+
+
 def _changed_quarters(
     survey_id: int, where: list[ColumnElement], quarters: list[tuple[str, datetime, datetime]], stored: int
 ) -> set[str]:
     """Quarters holding responses newer than the stored watermark, or whose count of responses no
     longer matches the stored cells (a partial response completed later keeps its older id). A
     watermark reset by a deletion (0) means every quarter."""
-    quarter = _quarter_table(quarters)
-    current = {
-        (revision_id, period): (count, newest)
-        for revision_id, period, count, newest in db.session.execute(
-            select(Response.survey_revision_id, quarter.c.label, func.count(), func.max(Response.id))
-            .join(quarter, _in_quarter(quarter))
-            .where(*where)
-            .group_by(Response.survey_revision_id, quarter.c.label)
-        )
-    }
+    current = {}
+    if quarters:
+        quarter = _quarter_table(quarters)
+        current = {
+            (revision_id, period): (count, newest)
+            for revision_id, period, count, newest in db.session.execute(
+                select(Response.survey_revision_id, quarter.c.label, func.count(), func.max(Response.id))
+                .join(quarter, _in_quarter(quarter))
+                .where(*where)
+                .group_by(Response.survey_revision_id, quarter.c.label)
+            )
+        }
     stored_counts = {
         (revision_id, period): responses
         for revision_id, period, responses in db.session.execute(
@@ -265,168 +342,307 @@ def _replace_periods(
         for label, start, end in quarters
         if label in changed
     ]
-    cells, owners = _quarter_cells([*where, or_(*ranges)], quarters) if ranges else ({}, {})
-    others = {}
-    for row in db.session.execute(
-        select(BenchmarkCell).where(
+    _replace_cells(
+        [*where, or_(*ranges)] if ranges else [false()],
+        [quarter for quarter in quarters if quarter[0] in changed],
+        scope=[BenchmarkCell.survey_id == survey_id, BenchmarkCell.period.in_(changed | years)],
+        stored_quarters=[
             BenchmarkCell.survey_id == survey_id,
             BenchmarkCell.period.like("%-Q%"),
             BenchmarkCell.period.not_in(changed),
             func.substr(BenchmarkCell.period, 1, 4).in_(years),
-        )
-    ).scalars():
-        others[(row.survey_revision_id, row.period, row.question_key, row.option_code)] = [
-            row.responses,
-            row.value_sum,
-            row.value_sum_sq,
-        ]
-        owners[row.survey_revision_id] = (row.survey_id, row.organisation_id)
-    db.session.execute(
-        delete(BenchmarkCell).where(
-            BenchmarkCell.survey_id == survey_id, BenchmarkCell.period.in_(changed | years)
-        )
+        ],
+        one_survey=True,
     )
-    _write({**cells, **_years({**others, **cells})}, owners, copy=False)
+    _drop_temporary_tables()
 
 
-def _quarter_cells(
-    where: list[ColumnElement], quarters: list[tuple[str, datetime, datetime]]
-) -> tuple[Cells, dict[int, tuple[int, int]]]:
-    """The quarter cells of the responses matching `where`, and the survey and organisation of each
-    revision."""
-    mapping = {
-        (revision_id, code): (key, Kind(kind))
-        for revision_id, code, key, kind in db.session.execute(
-            select(
-                BenchmarkQuestionMap.survey_revision_id,
-                BenchmarkQuestionMap.answer_code,
-                BenchmarkQuestionMap.question_key,
-                BenchmarkQuestionMap.kind,
-            ).where(
-                BenchmarkQuestionMap.survey_revision_id.in_(
-                    select(Response.survey_revision_id).where(*where).distinct().scalar_subquery()
-                )
-            )
-        )
-    }
-    cells: Cells = defaultdict(lambda: [0, None, None])
-    owners: dict[int, tuple[int, int]] = {}
-    if not quarters:
-        return cells, owners
-    quarter = _quarter_table(quarters)
-    keys = (Response.survey_revision_id, quarter.c.label, Response.survey_id, Response.organisation_id)
-    for revision_id, period, survey_id, organisation_id, count in db.session.execute(
-        select(*keys, func.count()).join(quarter, _in_quarter(quarter)).where(*where).group_by(*keys)
-    ):
-        cells[(revision_id, period, RESPONSES_KEY, WHOLE_QUESTION)] = [count, None, None]
-        owners[revision_id] = (survey_id, organisation_id)
-    if not mapping:
-        return cells, owners
-    _add_answers(cells, where, quarter, mapping)
-    kinds = {(revision_id, key): kind for (revision_id, _), (key, kind) in mapping.items()}
-    totals: Cells = defaultdict(lambda: [0, None, None])
-    for (revision_id, period, key, option), cell in cells.items():
-        if option != WHOLE_QUESTION and kinds.get((revision_id, key)) in (Kind.CHOICE, Kind.NPS):
-            _add(totals[(revision_id, period, key, WHOLE_QUESTION)], *cell)
-    cells.update(totals)
-    multiple = {code for code, (_, kind) in mapping.items() if kind == Kind.MULTIPLE}
-    if multiple:
-        _add_respondents(cells, where, quarter, {code for _, code in multiple})
-    return cells, owners
+def _replace_cells(
+    where: list[ColumnElement],
+    quarters: list[tuple[str, datetime, datetime]],
+    scope: list[ColumnElement],
+    one_survey: bool,
+    stored_quarters: list[ColumnElement] | None = None,
+) -> None:
+    """Make the stored cells matching `scope` those of the responses matching `where` in `quarters`,
+    with the years of those quarters summed with the stored quarters matching `stored_quarters`. The
+    temporary tables stay for the caller to read and drop."""
+    _drop_temporary_tables()
+    _create_temporary_table(NEW_CELLS, select(BenchmarkCell.__table__).where(false()))
+    if quarters:
+        _stage_responses(where, quarters)
+        codes = db.session.execute(
+            select(BenchmarkQuestionMap.answer_code, BenchmarkQuestionMap.kind)
+            .where(BenchmarkQuestionMap.survey_revision_id.in_(select(STAGED_RESPONSES.c.survey_revision_id)))
+            .distinct()
+        ).all()
+        _stage_answers(where, _quarter_table(quarters), {code for code, _ in codes})
+        _analyze(STAGED_RESPONSES.name, STAGED_ANSWERS.name)
+        _add_quarter_cells()
+        _add_respondents(where, quarters, {code for code, kind in codes if kind == Kind.MULTIPLE}, one_survey)
+    _add_years(stored_quarters)
+    _analyze(NEW_CELLS.name)
+    _merge_new_cells(scope)
 
 
-def _add_answers(cells: Cells, where: list[ColumnElement], quarter: Subquery, mapping: dict) -> None:
-    """Option rows: one pass over the answers, grouped by answer code rather than question key so that
-    the database need not join the question map. NPS groups are filtered sums rather than a grouping
-    expression, which would make PostgreSQL expect a group per distinct number and give up on
-    aggregating in parallel."""
+def _create_temporary_table(target: TableClause, query) -> None:
+    db.session.execute(CreateTemporaryTable(target.name, query))
+
+
+def _drop_temporary_tables() -> None:
+    for temporary in TEMPORARY_TABLES:
+        db.session.execute(text(f"DROP TABLE IF EXISTS {temporary.name}"))
+
+
+def _stage_responses(where: list[ColumnElement], quarters: list[tuple[str, datetime, datetime]]) -> None:
+    rows = select(
+        Response.survey_revision_id,
+        _quarter_of_response(quarters).label("period"),
+        Response.survey_id,
+        Response.organisation_id,
+        Response.id,
+    ).where(*where)
+    *keys, response_id = _grouped(rows)
+    counts = (_count(func.count()), func.max(response_id))
+    _create_temporary_table(
+        STAGED_RESPONSES, select(*_labelled(STAGED_RESPONSES, *keys, *counts)).group_by(*keys)
+    )
+
+
+def _grouped(rows) -> list[ColumnElement]:
+    """The columns of `rows` as a subquery's, to group by: PostgreSQL would not see an expression with
+    bound values (a quarter or a year computed from a timestamp or a label) in GROUP BY as the same
+    expression in the SELECT list, its values being sent twice."""
+    return list(rows.subquery().c)
+
+
+def _stage_answers(where: list[ColumnElement], quarter: Subquery, codes: set[str]) -> None:
+    """The one pass over the answers, grouped by answer code rather than question key so that the
+    database need not join the question map for each answer. NPS groups are filtered counts rather
+    than a grouping expression, which would make PostgreSQL expect a group per distinct number and
+    give up on aggregating in parallel; their cells need only counts (an NPS is computed from the
+    three groups' sizes), so the groups carry no sums."""
     value = Answer.number_value
     keys = (Response.survey_revision_id, quarter.c.label, Answer.question_code, Answer.option_code)
-    sums = [func.count(), func.sum(value), func.sum(value * value)]
-    grouped = (
+    _create_temporary_table(
+        STAGED_ANSWERS,
         select(
-            *keys,
-            *sums,
-            *(measure.filter(value >= 9) for measure in sums),
-            *(measure.filter((value >= 7) & (value < 9)) for measure in sums),
+            *_labelled(
+                STAGED_ANSWERS,
+                *keys,
+                _count(func.count()),
+                func.sum(value),
+                func.sum(value * value),
+                _count(func.count().filter(value >= 9)),
+                _count(func.count().filter((value >= 7) & (value < 9))),
+            )
         )
         .join_from(Answer, Response, Response.id == Answer.response_id)
         .join(quarter, _in_quarter(quarter))
-        .where(*where, Answer.question_code.in_({code for _, code in mapping}))
-        .group_by(*keys)
+        # A list of the few codes rather than a join: PostgreSQL hashes the list once per query.
+        .where(*where, Answer.question_code.in_(codes))
+        .group_by(*keys),
     )
-    for revision_id, period, code, option, *figures in db.session.execute(grouped):
-        mapped = mapping.get((revision_id, code))
-        if mapped is None:
-            continue
-        key, kind = mapped
-        if kind == Kind.NPS:
-            promoters, passives = figures[3:6], figures[6:9]
-            detractors = [
-                whole - (a or 0) - (b or 0) if whole is not None else None
-                for whole, a, b in zip(figures[:3], promoters, passives, strict=True)
-            ]
-            for group, counted in zip(NPS_GROUPS, (promoters, passives, detractors), strict=True):
-                if counted[0]:
-                    _add(cells[(revision_id, period, key, group)], *counted)
-            continue
-        _add(cells[(revision_id, period, key, WHOLE_QUESTION if kind == Kind.MEAN else option)], *figures[:3])
 
 
-def _add_respondents(cells: Cells, where: list[ColumnElement], quarter: Subquery, codes: set[str]) -> None:
-    """Whole-question rows of multiple choice: responses that chose at least one option."""
-    mapped_answers = (
-        Answer.__table__.join(Response.__table__, Response.id == Answer.response_id)
-        .join(
-            BenchmarkQuestionMap.__table__,
-            (BenchmarkQuestionMap.survey_revision_id == Response.survey_revision_id)
-            & (BenchmarkQuestionMap.answer_code == Answer.question_code),
+def _count(count: ColumnElement) -> ColumnElement:
+    """A count as a plain integer: PostgreSQL sums its bigint counts as numeric, several times slower."""
+    return count.cast(Integer)
+
+
+def _labelled(target: TableClause, *expressions) -> list[ColumnElement]:
+    return [expression.label(name) for expression, name in zip(expressions, target.c.keys(), strict=True)]
+
+
+def _add_quarter_cells() -> None:
+    """Quarter cells from the staged answers and responses: the response counts; an option row per
+    option of choice and multiple choice; a whole-question row summing the answers of choice, mean
+    and NPS questions; and the three NPS groups, detractors being the answers that are neither of
+    the others."""
+    staged, responses, mapping = STAGED_ANSWERS.c, STAGED_RESPONSES.c, BenchmarkQuestionMap
+    # The staged answers under their question keys and kinds, with their owners: joined once.
+    mapped = (
+        select(
+            staged.survey_revision_id,
+            staged.period,
+            mapping.question_key,
+            mapping.kind,
+            staged.option_code,
+            responses.survey_id,
+            responses.organisation_id,
+            staged.responses,
+            staged.value_sum,
+            staged.value_sum_sq,
+            staged.promoters,
+            staged.passives,
         )
-        .join(quarter, _in_quarter(quarter))
+        .join(
+            mapping,
+            (mapping.survey_revision_id == staged.survey_revision_id)
+            & (mapping.answer_code == staged.answer_code),
+        )
+        .join(
+            STAGED_RESPONSES,
+            (responses.survey_revision_id == staged.survey_revision_id) & (responses.period == staged.period),
+        )
+        .cte("mapped")
+    ).c
+
+    question = (mapped.survey_revision_id, mapped.period, mapped.question_key)
+    owners = (mapped.survey_id, mapped.organisation_id)
+
+    def cells(kinds: tuple[Kind, ...], option: ColumnElement, *figures: ColumnElement):
+        """Rows of the given kinds summed per question (and option, when `option` is a column)."""
+        per_option = (option,) if option is mapped.option_code else ()
+        return (
+            select(*question, option, *owners, *figures)
+            .where(mapped.kind.in_([kind.value for kind in kinds]))
+            .group_by(*question, *per_option, *owners)
+        )
+
+    sums = (func.sum(mapped.responses), func.sum(mapped.value_sum), func.sum(mapped.value_sum_sq))
+    counts = {
+        PROMOTER: func.sum(mapped.promoters),
+        PASSIVE: func.sum(mapped.passives),
+        DETRACTOR: func.sum(mapped.responses) - func.sum(mapped.promoters) - func.sum(mapped.passives),
+    }
+    parts = [
+        select(
+            responses.survey_revision_id,
+            responses.period,
+            literal(RESPONSES_KEY),
+            literal(WHOLE_QUESTION),
+            responses.survey_id,
+            responses.organisation_id,
+            responses.responses,
+            _missing(),
+            _missing(),
+        ),
+        cells((Kind.CHOICE, Kind.MULTIPLE), mapped.option_code, *sums).where(mapped.option_code.is_not(None)),
+        cells((Kind.CHOICE, Kind.MEAN, Kind.NPS), literal(WHOLE_QUESTION), *sums),
+        *(
+            cells((Kind.NPS,), literal(group), count, _missing(), _missing()).having(count > 0)
+            for group, count in counts.items()
+        ),
+    ]
+    db.session.execute(insert(NEW_CELLS).from_select(CELL_COLUMNS, union_all(*parts)))
+
+
+def _missing() -> ColumnElement:
+    return null().cast(Float)
+
+
+def _add_respondents(
+    where: list[ColumnElement],
+    quarters: list[tuple[str, datetime, datetime]],
+    codes: set[str],
+    one_survey: bool,
+) -> None:
+    """Whole-question rows of multiple choice: responses that chose at least one option. The distinct
+    (answer code, response) pairs come straight from the index on answer (question_code,
+    response_id, …) in order, and only they are joined to their responses; a distinct count over
+    the joined answers would hash or sort every answer row instead. For one survey the pairs are
+    limited to its responses up front: PostgreSQL cannot push the join to them into the DISTINCT."""
+    if not codes:
+        return
+    chosen = select(Answer.question_code, Answer.response_id).where(Answer.question_code.in_(codes))
+    if one_survey:
+        chosen = chosen.where(Answer.response_id.in_(select(Response.id).where(*where)))
+    chosen = chosen.distinct().subquery("chosen")
+    keys = _grouped(
+        select(
+            Response.survey_revision_id,
+            _quarter_of_response(quarters).label("period"),
+            chosen.c.question_code,
+        )
+        .join_from(chosen, Response, Response.id == chosen.c.response_id)
+        .where(*where)
     )
-    keys = (Response.survey_revision_id, quarter.c.label, BenchmarkQuestionMap.question_key)
-    grouped = (
-        select(*keys, func.count(func.distinct(Response.id)))
-        .select_from(mapped_answers)
-        .where(*where, BenchmarkQuestionMap.kind == Kind.MULTIPLE.value, Answer.question_code.in_(codes))
-        .group_by(*keys)
+    respondents = (
+        select(*keys, _count(func.count()).label("responses")).group_by(*keys).subquery("respondents")
     )
-    for revision_id, period, key, count in db.session.execute(grouped):
-        cells[(revision_id, period, key, WHOLE_QUESTION)] = [count, None, None]
-
-
-def _add(cell: list, count: int, total: float | None, squares: float | None) -> None:
-    """Adds like SQL's sum: a missing value is left out, and a sum of no values stays missing."""
-    cell[0] += count
-    if total is not None:
-        cell[1] = total if cell[1] is None else cell[1] + total
-    if squares is not None:
-        cell[2] = squares if cell[2] is None else cell[2] + squares
-
-
-def _years(cells: Cells) -> Cells:
-    """Year rows are the sums of their quarters: every statistic kept is additive."""
-    years: Cells = defaultdict(lambda: [0, None, None])
-    for (revision_id, period, key, option), cell in cells.items():
-        if is_quarter(period):
-            _add(years[(revision_id, year_of(period), key, option)], *cell)
-    return years
-
-
-def _write(cells: Cells, owners: dict[int, tuple[int, int]], copy: bool) -> None:
-    # In primary key order: each row then lands next to the previous one in the key's index, which
-    # halves the cost of writing them.
-    rows = (
-        (revision_id, period, key, option, *owners[revision_id], *cells[(revision_id, period, key, option)])
-        for revision_id, period, key, option in sorted(cells)
+    mapping, responses = BenchmarkQuestionMap, STAGED_RESPONSES.c
+    question = (respondents.c.survey_revision_id, respondents.c.period, mapping.question_key)
+    owners = (responses.survey_id, responses.organisation_id)
+    cells = (
+        select(
+            *question,
+            literal(WHOLE_QUESTION),
+            *owners,
+            func.sum(respondents.c.responses),
+            _missing(),
+            _missing(),
+        )
+        .join(
+            mapping,
+            (mapping.survey_revision_id == respondents.c.survey_revision_id)
+            & (mapping.answer_code == respondents.c.question_code)
+            & (mapping.kind == Kind.MULTIPLE.value),
+        )
+        .join(
+            STAGED_RESPONSES,
+            (responses.survey_revision_id == respondents.c.survey_revision_id)
+            & (responses.period == respondents.c.period),
+        )
+        .group_by(*question, *owners)
     )
-    if copy:
-        # COPY writes a few hundred thousand rows several times faster than INSERT statements.
-        cursor = db.session.connection().connection.driver_connection.cursor()
-        with cursor.copy(f"COPY benchmark_cell ({', '.join(CELL_COLUMNS)}) FROM STDIN") as copying:
-            for row in rows:
-                copying.write_row(row)
-    else:
-        values = [dict(zip(CELL_COLUMNS, row, strict=True)) for row in rows]
-        if values:
-            db.session.execute(insert(BenchmarkCell), values)
+    db.session.execute(insert(NEW_CELLS).from_select(CELL_COLUMNS, cells))
+
+
+def _add_years(stored_quarters: list[ColumnElement] | None) -> None:
+    """Year rows are the sums of their quarters (every statistic kept is additive): the quarters just
+    computed, and the stored ones matching `stored_quarters`."""
+    quarters = [
+        select(*_year_columns(NEW_CELLS.c)).where(NEW_CELLS.c.period.like("%-Q%")),
+    ]
+    if stored_quarters is not None:
+        quarters.append(select(*_year_columns(BenchmarkCell.__table__.c)).where(*stored_quarters))
+    rows = (union_all(*quarters) if len(quarters) > 1 else quarters[0]).subquery("quarter_cells")
+    key = (rows.c.survey_revision_id, rows.c.year, rows.c.question_key, rows.c.option_code)
+    years = select(
+        *key,
+        func.max(rows.c.survey_id),
+        func.max(rows.c.organisation_id),
+        func.sum(rows.c.responses),
+        func.sum(rows.c.value_sum),
+        func.sum(rows.c.value_sum_sq),
+    ).group_by(*key)
+    db.session.execute(insert(NEW_CELLS).from_select(CELL_COLUMNS, years))
+
+
+def _year_columns(cells) -> list[ColumnElement]:
+    # The year computed in a subquery, to group by (see _grouped).
+    return [
+        cells.survey_revision_id,
+        func.substr(cells.period, 1, 4).label("year"),
+        *(cells[name] for name in CELL_COLUMNS[2:]),
+    ]
+
+
+def _merge_new_cells(scope: list[ColumnElement]) -> None:
+    """Stored cells in `scope` become the new cells: those no longer computed are deleted, changed
+    figures updated and new cells inserted, so that a nightly rebuild of mostly unchanged figures
+    writes little. Readers keep seeing the old cells until the transaction commits (a TRUNCATE
+    would lock them out for the whole rebuild)."""
+    cell, new = BenchmarkCell.__table__.c, NEW_CELLS.c
+    same_key = and_(*(cell[name] == new[name] for name in CELL_KEY))
+    # No ORM bookkeeping: it would ask for the key of every row deleted or updated.
+    plain = {"synchronize_session": False}
+    db.session.execute(
+        delete(BenchmarkCell).where(*scope, ~exists().where(same_key)), execution_options=plain
+    )
+    db.session.execute(
+        update(BenchmarkCell)
+        .where(same_key, or_(*(cell[name].is_distinct_from(new[name]) for name in CELL_FIGURES)))
+        .values({name: new[name] for name in CELL_FIGURES}),
+        execution_options=plain,
+    )
+    # A revision's rows one after the other: they then land in a few neighbouring pages of the key's
+    # index, which writes them a quarter faster than in any order, at the cost of sorting on a number
+    # rather than on the whole key.
+    added = (
+        select(*(new[name] for name in CELL_COLUMNS))
+        .where(~exists().where(same_key))
+        .order_by(new.survey_revision_id)
+    )
+    db.session.execute(insert(BenchmarkCell).from_select(CELL_COLUMNS, added))

@@ -12,10 +12,13 @@ from sqlalchemy import MetaData, func, insert, inspect, select
 
 from app.accounts.models import User
 from app.benchmarks.distributions import unpack
-from app.benchmarks.models import BenchmarkSnapshot
+from app.benchmarks.models import BenchmarkContribution, BenchmarkSnapshot
+from app.benchmarks.snapshots import fingerprint
 from app.demo.seed import SeedOptions, seed_demo
 from app.extensions import db, migrate
 from app.organisations.models import Organisation, ReviewRule
+from app.organisations.services import create_organisation
+from app.reference.services import load_reference_data
 from app.responses.models import Response
 from tests.support import BACKENDS, make_test_app, postgres_url, recreate_postgres_database
 
@@ -195,3 +198,51 @@ def test_published_snapshots_keep_their_figures_and_members_across_the_snapshot_
     with db.engine.connect() as conn:
         row = conn.execute(select(tables.tables["benchmark_snapshot"])).mappings().one()
     assert (row["members"], row["organisation_values"]) == (old_members, old_values)
+
+
+@pytest.mark.parametrize("empty_database_app", BACKENDS, indirect=True)
+def test_published_nps_contributions_take_the_count_only_form_with_their_snapshots(empty_database_app):
+    upgrade(revision="0012_benchmark_rebuild")
+    load_reference_data()
+    organisation = create_organisation("Scene Vest", "923609016", "theatre", "46")
+    db.session.flush()
+    with_sums = {"": [40, 1.0, 2.0], "promoter": [18, 171.0, 1629.0], "passive": [12, 90.0, 680.0]}
+    old_print = fingerprint(with_sums)
+    db.session.add(
+        BenchmarkContribution(
+            organisation_id=organisation.id,
+            period="2025",
+            question_key="recommend",
+            fingerprint=old_print,
+            cells=with_sums,
+        )
+    )
+    db.session.add(
+        BenchmarkSnapshot(
+            period="2025",
+            group_key="country:NO",
+            group_kind="country",
+            question_key="recommend",
+            organisation_count=1,
+            response_count=40,
+            members={str(organisation.id): 40},
+            fingerprints={str(organisation.id): old_print},
+            membership_digest="old",
+            totals={},
+            distribution_index=[],
+            distributions=b"",
+        )
+    )
+    db.session.commit()
+
+    upgrade()
+    counts_only = {"": [40, 1.0, 2.0], "promoter": [18, None, None], "passive": [12, None, None]}
+    contribution = db.session.scalars(select(BenchmarkContribution)).one()
+    assert (contribution.cells, contribution.fingerprint) == (counts_only, fingerprint(counts_only))
+    snapshot = db.session.scalars(select(BenchmarkSnapshot)).one()
+    # What compute_snapshots computes from the rebuilt cells: the membership counts as unchanged.
+    assert snapshot.fingerprints == {str(organisation.id): fingerprint(counts_only)}
+    expected = hashlib.sha1(
+        f"{organisation.id}:{fingerprint(counts_only)}".encode(), usedforsecurity=False
+    ).hexdigest()
+    assert snapshot.membership_digest == expected

@@ -1,6 +1,6 @@
 """benchmark rebuild: answers indexed by question, response and option; statistics on question and option
 
-Revision ID: 0011_benchmark_rebuild
+Revision ID: 0012_benchmark_rebuild
 Revises: 0011_snapshot_layout
 Create Date: 2026-11-24 09:00:00.000000
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0011_benchmark_rebuild'
+revision = '0012_benchmark_rebuild'
 down_revision = '0011_snapshot_layout'
 branch_labels = None
 depends_on = None

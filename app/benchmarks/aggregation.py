@@ -18,11 +18,9 @@ from sqlalchemy import (
     Integer,
     String,
     Subquery,
-    and_,
     case,
     column,
     delete,
-    exists,
     false,
     func,
     insert,
@@ -32,6 +30,7 @@ from sqlalchemy import (
     select,
     table,
     text,
+    tuple_,
     union_all,
     update,
 )
@@ -625,15 +624,23 @@ def _merge_new_cells(scope: list[ColumnElement]) -> None:
     writes little. Readers keep seeing the old cells until the transaction commits (a TRUNCATE
     would lock them out for the whole rebuild)."""
     cell, new = BenchmarkCell.__table__.c, NEW_CELLS.c
-    same_key = and_(*(cell[name] == new[name] for name in CELL_KEY))
+    cell_key, new_key = [cell[name] for name in CELL_KEY], [new[name] for name in CELL_KEY]
+    # The keys on the other side as a list that PostgreSQL hashes once ("NOT IN (hashed SubPlan)"),
+    # limited to the scope so that it stays small. NOT EXISTS would let it choose a merge join,
+    # which sorts both sides on their text columns: several times slower.
+    stored = select(*cell_key).where(*scope)
     # No ORM bookkeeping: it would ask for the key of every row deleted or updated.
     plain = {"synchronize_session": False}
     db.session.execute(
-        delete(BenchmarkCell).where(*scope, ~exists().where(same_key)), execution_options=plain
+        delete(BenchmarkCell).where(*scope, tuple_(*cell_key).not_in(select(*new_key))),
+        execution_options=plain,
     )
     db.session.execute(
         update(BenchmarkCell)
-        .where(same_key, or_(*(cell[name].is_distinct_from(new[name]) for name in CELL_FIGURES)))
+        .where(
+            *(cell[name] == new[name] for name in CELL_KEY),
+            or_(*(cell[name].is_distinct_from(new[name]) for name in CELL_FIGURES)),
+        )
         .values({name: new[name] for name in CELL_FIGURES}),
         execution_options=plain,
     )
@@ -642,7 +649,7 @@ def _merge_new_cells(scope: list[ColumnElement]) -> None:
     # rather than on the whole key.
     added = (
         select(*(new[name] for name in CELL_COLUMNS))
-        .where(~exists().where(same_key))
+        .where(tuple_(*new_key).not_in(stored))
         .order_by(new.survey_revision_id)
     )
     db.session.execute(insert(BenchmarkCell).from_select(CELL_COLUMNS, added))

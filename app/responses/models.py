@@ -74,7 +74,7 @@ class Answer(db.Model):
 # PostgreSQL estimates the groups of answers per question and option as the product of the two
 # columns' distinct values (each option code belongs to one question): millions instead of the
 # thousands there are, enough to make it sort the benchmark rebuild's aggregate on disk rather than
-# hash it in memory. Statistics on the pair give it the true number. Migration 0011 adds them too.
+# hash it in memory. Statistics on the pair give it the true number. Migration 0012 adds them too.
 event.listen(
     Answer.__table__,
     "after_create",

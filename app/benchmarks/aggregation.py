@@ -105,7 +105,7 @@ class CreateTemporaryTable(Executable, ClauseElement):
 
 
 @compiles(CreateTemporaryTable)
-def _create_temporary_table(element: CreateTemporaryTable, compiler, **kw) -> str:
+def _compile_create_temporary_table(element: CreateTemporaryTable, compiler, **kw) -> str:
     return f"CREATE TEMP TABLE {element.name} AS {compiler.process(element.query, **kw)}"
 
 
@@ -140,8 +140,9 @@ def rebuild_all_cells() -> None:
     """Recompute every survey's cells from scratch (the nightly recompute, and after a new base version
     declares codes comparable)."""
     if _is_postgresql():
-        # Room to hash the answers' groups in memory (with the default 4 MB PostgreSQL would sort
-        # them on disk); JIT-compiling the aggregates costs more than it saves.
+        # Room to hash the answers' groups and the merge's key lists in memory (with the default
+        # 4 MB the aggregate spills to disk, and a key list too big to hash is searched row by
+        # row); JIT-compiling the aggregates costs more than it saves.
         db.session.execute(text("SET LOCAL work_mem = '256MB'"))
         db.session.execute(text("SET LOCAL jit = off"))
         # The leader of the parallel aggregate then only gathers and merges the workers' partial

@@ -2,6 +2,7 @@
 as bars (or points for means) with their 95 % intervals. Drawn with the shared chart shapes, so the
 inline SVG, the SVG download and the PNG download agree."""
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from app.benchmarks.questions import Kind
@@ -31,6 +32,8 @@ def comparison_chart(question) -> Chart:
     ]
     measures = list(dict.fromkeys(measures))
     low, high = _domain(question.kind, series)
+    # Looked up once: a chart has a few hundred ticks and figures.
+    locale = str(get_locale())
     left, right = LABEL_WIDTH, WIDTH - 60
 
     def x(value: float) -> float:
@@ -48,7 +51,7 @@ def comparison_chart(question) -> Chart:
         value = low + (high - low) * step / 4
         chart.shapes += [
             Line(x(value), top - 4, x(value), bottom, GRID, 0.5),
-            Text(x(value), bottom + 16, _tick(question.kind, value), "middle", MUTED),
+            Text(x(value), bottom + 16, _tick(question.kind, value, locale), "middle", MUTED),
         ]
     if low < 0 < high:
         chart.shapes.append(Line(x(0), top - 4, x(0), bottom, INK, 1))
@@ -70,7 +73,8 @@ def comparison_chart(question) -> Chart:
                     Line(x(estimate.low), middle - 4, x(estimate.low), middle + 4, INK, 1.5),
                     Line(x(estimate.high), middle - 4, x(estimate.high), middle + 4, INK, 1.5),
                 ]
-            chart.shapes.append(Text(right + 6, y + BAR_HEIGHT - 1, _tick(question.kind, estimate.value)))
+            tick = _tick(question.kind, estimate.value, locale)
+            chart.shapes.append(Text(right + 6, y + BAR_HEIGHT - 1, tick))
     return chart
 
 
@@ -89,10 +93,10 @@ def _domain(kind: Kind, series) -> tuple[float, float]:
     return min([0.0, *values]), max([1.0, *values])
 
 
-def _tick(kind: Kind, value: float) -> str:
+def _tick(kind: Kind, value: float, locale: str) -> str:
     if kind in (Kind.CHOICE, Kind.MULTIPLE):
-        return format_number(value, "#,##0 %", percent=True)
-    return format_number(value, "#,##0.#")
+        return format_number(value, "#,##0 %", percent=True, locale=locale)
+    return format_number(value, "#,##0.#", locale=locale)
 
 
 def _short(text: str, limit: int = 30) -> str:

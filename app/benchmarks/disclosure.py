@@ -51,28 +51,27 @@ def primary_reason(candidate: Candidate, rules: Rules) -> str | None:
 def unsafe_difference(first: Candidate, second: Candidate, rules: Rules) -> bool:
     """Whether subtracting one group's totals from the other's would isolate too little: the
     organisations in one group and not the other must be none, or themselves pass the rules."""
-    for a, b in ((first, second), (second, first)):
-        extra = a.others.keys() - b.others.keys()
-        if extra and _reason_of_part(a, extra, rules) is not None:
-            return True
-    return False
+    # Built from the smaller group: most pairs are a narrow group inside a broad one, so the broad
+    # group's hundreds of organisations outside the narrow one are never copied out.
+    common = first.others.keys() & second.others.keys()
+    return any(
+        len(candidate.others) > len(common) and _reason_of_rest(candidate, common, rules) is not None
+        for candidate in (first, second)
+    )
 
 
-def _reason_of_part(candidate: Candidate, part: set[str], rules: Rules) -> str | None:
-    """primary_reason of the organisations `part` of a candidate's, without copying them out: a
-    report asks this of every pair of groups of every question, most parts hundreds strong."""
+def _reason_of_rest(candidate: Candidate, common: set[str], rules: Rules) -> str | None:
+    """primary_reason of the organisations of a candidate's that are not in `common` (some of its
+    own), without copying them out: a report asks this of every pair of groups of every question."""
     others = candidate.others
-    if len(part) < rules.min_organisations:
+    if len(others) - len(common) < rules.min_organisations:
         return TOO_FEW_ORGANISATIONS
-    if 2 * len(part) <= len(others):
-        responses = sum(others[org] for org in part)
-    else:
-        responses = candidate.responses - sum(others[org] for org in others.keys() - part)
+    responses = candidate.responses - sum(others[org] for org in common)
     if responses < rules.min_responses:
         return TOO_FEW_RESPONSES
     limit = rules.max_share * responses
-    # The group's largest member bounds the part's: only when it is too large is the part searched.
-    if candidate.largest > limit and max(others[org] for org in part) > limit:
+    # The group's largest member bounds the rest's: only when it is too large is the rest searched.
+    if candidate.largest > limit and max(n for org, n in others.items() if org not in common) > limit:
         return DOMINATED
     return None
 

@@ -7,6 +7,7 @@ number of tests in the report (Benjamini–Hochberg).
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 
 import numpy as np
 from flask_babel import force_locale
@@ -63,6 +64,11 @@ class GroupResult:
     @property
     def shown(self) -> bool:
         return self.reason is None
+
+    @cached_property
+    def by_measure(self) -> dict[str, Comparison]:
+        """The comparisons by measure, for the page's table of every measure beside every group."""
+        return {comparison.measure: comparison for comparison in self.comparisons}
 
 
 @dataclass

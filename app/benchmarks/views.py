@@ -36,7 +36,7 @@ def _report():
 def show(org_id: int):
     periods, period, report, language = _report()
     # flask_babel looks the locale up again on every call, and the page formats thousands of numbers.
-    locale = get_locale()
+    locale = str(get_locale())
     charts = (
         {
             question.key: to_svg(comparison_chart(question), f"chart-{question.key}")

@@ -306,11 +306,11 @@ def insert_responses(connection, plan: list[dict], first: str, last: str, key_pr
                 FROM response r CROSS JOIN bench_question q
                 WHERE r.id > :before AND q.kind = 'multiple_choice'
             )
-            INSERT INTO answer (response_id, question_code, option_code)
-            SELECT p.id, p.code, p.options[v.pick]
+            INSERT INTO answer (response_id, question_code, option_code, ordinal)
+            SELECT p.id, p.code, p.options[v.pick], v.ordinal
             FROM picks p
-            CROSS JOIN LATERAL (VALUES (p.first_pick),
-                (CASE WHEN p.second_pick <> p.first_pick THEN p.second_pick END)) v(pick)
+            CROSS JOIN LATERAL (VALUES (p.first_pick, 1),
+                (CASE WHEN p.second_pick <> p.first_pick THEN p.second_pick END, 2)) v(pick, ordinal)
             WHERE v.pick IS NOT NULL
             """
         ),

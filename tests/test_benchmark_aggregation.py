@@ -219,6 +219,27 @@ def test_a_run_after_every_counted_response_was_deleted_leaves_no_cells(app_cont
     assert cells(revision.survey_id, "2026-Q2") == {}
 
 
+def test_deleting_a_survey_with_its_responses_deletes_its_cells_and_no_others(app_context):
+    from app.accounts.invitations import add_member
+    from app.accounts.models import OrgRole
+    from app.accounts.services import create_user
+    from app.responses.lifecycle import delete_survey_with_responses
+
+    organisation, revision = support.organisation_with_survey("Scenehuset")
+    _, other = support.organisation_with_survey("Kulturhuset")
+    support.respond_many(revision, 3)
+    support.respond_many(other, 2)
+    assert aggregate_survey(revision.survey_id) and aggregate_survey(other.survey_id)
+    assert cells(revision.survey_id, "2026") and cells(other.survey_id, "2026")
+
+    owner = create_user("eier@scenehuset.no", "et-langt-passord-for-eieren")
+    add_member(owner, organisation, OrgRole.OWNER)
+    delete_survey_with_responses(revision.survey, owner)
+    db.session.commit()
+    assert cells(revision.survey_id, "2026") == {}
+    assert cells(other.survey_id, "2026")[("*", "")][0] == 2
+
+
 def test_a_rebuild_keeps_the_cells_whose_figures_did_not_change(app, app_context):
     """Unchanged cells stay the same rows (readers see no churn, and the table no dead rows); a
     changed one is updated and a gone one deleted. PostgreSQL only: the row version is its xmin."""

@@ -114,7 +114,22 @@ def insert_rows_with_the_schema_of_the_time() -> None:
             )
         )
         conn.execute(
-            insert(tables.tables["answer"]).values(response_id=1, question_code="recommend", number_value=9.0)
+            insert(tables.tables["answer"]),
+            [
+                {"response_id": 1, "question_code": "recommend", "option_code": None, "number_value": 9.0},
+                {
+                    "response_id": 1,
+                    "question_code": "came_with",
+                    "option_code": "friends",
+                    "number_value": None,
+                },
+                {
+                    "response_id": 1,
+                    "question_code": "came_with",
+                    "option_code": "partner",
+                    "number_value": None,
+                },
+            ],
         )
 
 
@@ -132,7 +147,14 @@ def test_every_upgrade_step_keeps_data_written_before_it(empty_database_app):
     organisation = db.session.get(Organisation, 1)
     assert (organisation.name, organisation.review_rule) == ("Scene Vest", ReviewRule.FIRST_SURVEY)
     assert db.session.get(User, 1).email == "eier@example.org"
-    assert db.session.get(Response, 1).answers[0].number_value == 9.0
+    answers = sorted(db.session.get(Response, 1).answers, key=lambda answer: answer.id)
+    assert answers[0].number_value == 9.0
+    # Rows stored before answers were numbered take their places in the order they were written.
+    assert [(answer.option_code, answer.ordinal) for answer in answers] == [
+        (None, 1),
+        ("friends", 1),
+        ("partner", 2),
+    ]
 
 
 @pytest.mark.parametrize("empty_database_app", BACKENDS, indirect=True)

@@ -27,7 +27,7 @@ from app.organisations.models import Organisation
 from app.questionnaires.conditions import condition_holds
 from app.questionnaires.definition import options_of
 from app.responses.models import Answer, Response, ResponseStatus
-from app.responses.services import AnswerValue
+from app.responses.services import AnswerValue, ordinals
 from app.surveys.models import Collector, Survey, SurveyRevision
 
 RESUME_DAYS = 7
@@ -366,7 +366,8 @@ def start_response(
         "duration_seconds": 0 if finished else None,
     }
     if dialect_name() == "postgresql":
-        columns = {name: [getattr(answer, name) for answer in answers] for name in ANSWER_COLUMNS}
+        columns = {name: [getattr(answer, name) for answer in answers] for name in VALUE_COLUMNS}
+        columns["ordinal"] = ordinals(answers)
         response_id = db.session.scalar(_new_response_with_answers(tuple(values)), values | columns)
     else:
         response_id = db.session.scalar(_new_response(), values)
@@ -385,7 +386,8 @@ def start_response(
     return Started(key, existing=existing)
 
 
-ANSWER_COLUMNS = ("question_code", "option_code", "number_value", "text_value")
+VALUE_COLUMNS = ("question_code", "option_code", "number_value", "text_value")
+ANSWER_COLUMNS = (*VALUE_COLUMNS, "ordinal")
 
 
 @built_once
@@ -454,8 +456,9 @@ def _insert_answers(response_id: int, answers: list[AnswerValue]) -> None:
                     "option_code": row.option_code,
                     "number_value": row.number_value,
                     "text_value": row.text_value,
+                    "ordinal": ordinal,
                 }
-                for row in answers
+                for row, ordinal in zip(answers, ordinals(answers), strict=True)
             ],
         )
 

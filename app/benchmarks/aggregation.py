@@ -53,6 +53,8 @@ from app.extensions import db
 from app.responses.models import Answer, Response, ResponseStatus
 from app.surveys.models import SurveyRevision
 
+# A cell is known by its revision, period, question and option; the revision's survey leads its
+# primary key but adds nothing to tell cells apart.
 CELL_KEY = ["survey_revision_id", "period", "question_key", "option_code"]
 CELL_FIGURES = ["survey_id", "organisation_id", "responses", "value_sum", "value_sum_sq"]
 CELL_COLUMNS = CELL_KEY + CELL_FIGURES
@@ -70,7 +72,8 @@ STAGED_RESPONSES = table(
     column("responses", Integer),
     column("newest", Integer),
 )
-# Answers per revision, quarter, answer code and option; NPS groups as counts of the values.
+# Answers per revision, quarter, answer code and option; NPS groups as counts of the values;
+# respondents as the count of the first rows of their answers.
 STAGED_ANSWERS = table(
     "benchmark_staged_answer",
     column("survey_revision_id", Integer),
@@ -82,6 +85,7 @@ STAGED_ANSWERS = table(
     column("value_sum_sq", Float),
     column("promoters", Integer),
     column("passives", Integer),
+    column("respondents", Integer),
 )
 # The cells the run computes, laid out as benchmark_cell.
 NEW_CELLS = table(
@@ -157,7 +161,7 @@ def rebuild_all_cells() -> None:
     _analyze(BenchmarkQuestionMap.__tablename__)
     where = _counted()
     quarters = _quarters(where)
-    _replace_cells(where, quarters, scope=[], one_survey=False)
+    _replace_cells(where, quarters, scope=[])
     db.session.execute(delete(BenchmarkWatermark))
     if quarters:
         staged = STAGED_RESPONSES.c
@@ -201,6 +205,11 @@ def forget_deleted_responses(survey_id: int) -> None:
         .where(BenchmarkWatermark.survey_id == survey_id)
         .values(response_watermark=0)
     )
+
+
+def forget_survey(survey_id: int) -> None:
+    """Called in the transaction that deletes a survey: its cells have no foreign key to go with it."""
+    db.session.execute(delete(BenchmarkCell).where(BenchmarkCell.survey_id == survey_id))
 
 
 def _lock_watermark(survey_id: int) -> None:
@@ -352,7 +361,6 @@ def _replace_periods(
             BenchmarkCell.period.not_in(changed),
             func.substr(BenchmarkCell.period, 1, 4).in_(years),
         ],
-        one_survey=True,
     )
     _drop_temporary_tables()
 
@@ -361,7 +369,6 @@ def _replace_cells(
     where: list[ColumnElement],
     quarters: list[tuple[str, datetime, datetime]],
     scope: list[ColumnElement],
-    one_survey: bool,
     stored_quarters: list[ColumnElement] | None = None,
 ) -> None:
     """Make the stored cells matching `scope` those of the responses matching `where` in `quarters`,
@@ -371,15 +378,14 @@ def _replace_cells(
     _create_temporary_table(NEW_CELLS, select(BenchmarkCell.__table__).where(false()))
     if quarters:
         _stage_responses(where, quarters)
-        codes = db.session.execute(
-            select(BenchmarkQuestionMap.answer_code, BenchmarkQuestionMap.kind)
+        codes = db.session.scalars(
+            select(BenchmarkQuestionMap.answer_code)
             .where(BenchmarkQuestionMap.survey_revision_id.in_(select(STAGED_RESPONSES.c.survey_revision_id)))
             .distinct()
-        ).all()
-        _stage_answers(where, _quarter_table(quarters), {code for code, _ in codes})
+        )
+        _stage_answers(where, _quarter_table(quarters), set(codes))
         _analyze(STAGED_RESPONSES.name, STAGED_ANSWERS.name)
         _add_quarter_cells()
-        _add_respondents(where, quarters, {code for code, kind in codes if kind == Kind.MULTIPLE}, one_survey)
     _add_years(stored_quarters)
     _analyze(NEW_CELLS.name)
     _merge_new_cells(scope)
@@ -421,7 +427,8 @@ def _stage_answers(where: list[ColumnElement], quarter: Subquery, codes: set[str
     database need not join the question map for each answer. NPS groups are filtered counts rather
     than a grouping expression, which would make PostgreSQL expect a group per distinct number and
     give up on aggregating in parallel; their cells need only counts (an NPS is computed from the
-    three groups' sizes), so the groups carry no sums."""
+    three groups' sizes), so the groups carry no sums. The respondents of a multiple choice are its
+    responses' first rows, counted in the same pass."""
     value = Answer.number_value
     keys = (Response.survey_revision_id, quarter.c.label, Answer.question_code, Answer.option_code)
     _create_temporary_table(
@@ -435,6 +442,7 @@ def _stage_answers(where: list[ColumnElement], quarter: Subquery, codes: set[str
                 func.sum(value * value),
                 _count(func.count().filter(value >= 9)),
                 _count(func.count().filter((value >= 7) & (value < 9))),
+                _count(func.count().filter(Answer.ordinal == 1)),
             )
         )
         .join_from(Answer, Response, Response.id == Answer.response_id)
@@ -475,6 +483,7 @@ def _add_quarter_cells() -> None:
             staged.value_sum_sq,
             staged.promoters,
             staged.passives,
+            staged.respondents,
         )
         .join(
             mapping,
@@ -501,6 +510,7 @@ def _add_quarter_cells() -> None:
         )
 
     sums = (func.sum(mapped.responses), func.sum(mapped.value_sum), func.sum(mapped.value_sum_sq))
+    respondents = func.sum(mapped.respondents)
     counts = {
         PROMOTER: func.sum(mapped.promoters),
         PASSIVE: func.sum(mapped.passives),
@@ -520,6 +530,7 @@ def _add_quarter_cells() -> None:
         ),
         cells((Kind.CHOICE, Kind.MULTIPLE), mapped.option_code, *sums).where(mapped.option_code.is_not(None)),
         cells((Kind.CHOICE, Kind.MEAN, Kind.NPS), literal(WHOLE_QUESTION), *sums),
+        cells((Kind.MULTIPLE,), literal(WHOLE_QUESTION), respondents, _missing(), _missing()),
         *(
             cells((Kind.NPS,), literal(group), count, _missing(), _missing()).having(count > 0)
             for group, count in counts.items()
@@ -530,63 +541,6 @@ def _add_quarter_cells() -> None:
 
 def _missing() -> ColumnElement:
     return null().cast(Float)
-
-
-def _add_respondents(
-    where: list[ColumnElement],
-    quarters: list[tuple[str, datetime, datetime]],
-    codes: set[str],
-    one_survey: bool,
-) -> None:
-    """Whole-question rows of multiple choice: responses that chose at least one option. The distinct
-    (answer code, response) pairs come straight from the index on answer (question_code,
-    response_id, …) in order, and only they are joined to their responses; a distinct count over
-    the joined answers would hash or sort every answer row instead. For one survey the pairs are
-    limited to its responses up front: PostgreSQL cannot push the join to them into the DISTINCT."""
-    if not codes:
-        return
-    chosen = select(Answer.question_code, Answer.response_id).where(Answer.question_code.in_(codes))
-    if one_survey:
-        chosen = chosen.where(Answer.response_id.in_(select(Response.id).where(*where)))
-    chosen = chosen.distinct().subquery("chosen")
-    keys = _grouped(
-        select(
-            Response.survey_revision_id,
-            _quarter_of_response(quarters).label("period"),
-            chosen.c.question_code,
-        )
-        .join_from(chosen, Response, Response.id == chosen.c.response_id)
-        .where(*where)
-    )
-    respondents = (
-        select(*keys, _count(func.count()).label("responses")).group_by(*keys).subquery("respondents")
-    )
-    mapping, responses = BenchmarkQuestionMap, STAGED_RESPONSES.c
-    question = (respondents.c.survey_revision_id, respondents.c.period, mapping.question_key)
-    owners = (responses.survey_id, responses.organisation_id)
-    cells = (
-        select(
-            *question,
-            literal(WHOLE_QUESTION),
-            *owners,
-            func.sum(respondents.c.responses),
-            _missing(),
-            _missing(),
-        )
-        .join(
-            mapping,
-            (mapping.survey_revision_id == respondents.c.survey_revision_id)
-            & (mapping.answer_code == respondents.c.question_code)
-            & (mapping.kind == Kind.MULTIPLE.value),
-        )
-        .join(
-            STAGED_RESPONSES,
-            (responses.survey_revision_id == respondents.c.survey_revision_id)
-            & (responses.period == respondents.c.period),
-        )
-        .group_by(*question, *owners)
-    )
-    db.session.execute(insert(NEW_CELLS).from_select(CELL_COLUMNS, cells))
 
 
 def _add_years(stored_quarters: list[ColumnElement] | None) -> None:
@@ -646,11 +600,11 @@ def _merge_new_cells(scope: list[ColumnElement]) -> None:
         execution_options=plain,
     )
     # A revision's rows one after the other: they then land in a few neighbouring pages of the key's
-    # index, which writes them a quarter faster than in any order, at the cost of sorting on a number
+    # index, which writes them a quarter faster than in any order, at the cost of sorting on numbers
     # rather than on the whole key.
     added = (
         select(*(new[name] for name in CELL_COLUMNS))
         .where(tuple_(*new_key).not_in(stored))
-        .order_by(new.survey_revision_id)
+        .order_by(new.survey_id, new.survey_revision_id)
     )
     db.session.execute(insert(BenchmarkCell).from_select(CELL_COLUMNS, added))

@@ -27,6 +27,7 @@ from app.organisations.services import create_organisation
 from app.questionnaires.services import current_base_version, load_definitions
 from app.reference.services import load_reference_data
 from app.responses.models import Answer, Response, ResponseStatus, ResponseSummary
+from app.responses.services import ordinals
 from app.surveys.models import Collector, Survey, SurveyRevision
 from app.surveys.services import new_survey_from_base, publish
 
@@ -221,9 +222,10 @@ def _flush_batch(batch: list[tuple[dict, list]]) -> None:
             "option_code": value.option_code,
             "number_value": value.number_value,
             "text_value": value.text_value,
+            "ordinal": ordinal,
         }
         for response_id, (_, values) in zip(ids, batch, strict=True)
-        for value in values
+        for value, ordinal in zip(values, ordinals(values), strict=True)
     ]
     if answers:
         db.session.execute(insert(Answer), answers)

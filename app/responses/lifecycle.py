@@ -10,7 +10,7 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
 
-from app.benchmarks.aggregation import forget_deleted_responses
+from app.benchmarks.aggregation import forget_deleted_responses, forget_survey
 from app.core.types import utcnow
 from app.extensions import db
 from app.jobs.services import record_job
@@ -65,6 +65,7 @@ def delete_survey_with_responses(survey: Survey, user) -> int:
         deleted,
         user.id,
     )
+    forget_survey(survey.id)
     db.session.delete(survey)
     db.session.flush()
     record_job("recompute_benchmarks")

@@ -1,7 +1,7 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import DDL, Boolean, Float, ForeignKey, Index, Integer, String, Text, event
+from sqlalchemy import DDL, Boolean, Float, ForeignKey, Index, Integer, SmallInteger, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.enums import string_enum
@@ -67,6 +67,10 @@ class Answer(db.Model):
     option_code: Mapped[str | None] = mapped_column(String(32))
     number_value: Mapped[float | None] = mapped_column(Float)
     text_value: Mapped[str | None] = mapped_column(Text)
+    # The row's place among the rows of its question in its response: 1 for a single value, 1, 2, …
+    # for the options of a multiple choice. The rows numbered 1 count the question's respondents in
+    # the benchmark rebuild's one pass over the answers, with no distinct count of responses.
+    ordinal: Mapped[int] = mapped_column(SmallInteger, default=1, server_default="1")
 
     response = relationship("Response", back_populates="answers")
 

@@ -1,6 +1,7 @@
 """Storing responses. Each stored response records the follow-up work it causes in the same transaction."""
 
 import secrets
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -20,6 +21,16 @@ class AnswerValue:
     option_code: str | None = None
     number_value: float | None = None
     text_value: str | None = None
+
+
+def ordinals(answers: list[AnswerValue]) -> list[int]:
+    """Each row's place among the rows of its question code, in order (Answer.ordinal)."""
+    seen: Counter[str] = Counter()
+    places = []
+    for answer in answers:
+        seen[answer.question_code] += 1
+        places.append(seen[answer.question_code])
+    return places
 
 
 def store_response(
@@ -50,8 +61,9 @@ def store_response(
                 option_code=value.option_code,
                 number_value=value.number_value,
                 text_value=value.text_value,
+                ordinal=ordinal,
             )
-            for value in answers
+            for value, ordinal in zip(answers, ordinals(answers), strict=True)
         ],
     )
     db.session.add(response)

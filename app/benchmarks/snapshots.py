@@ -9,9 +9,10 @@ import gc
 import hashlib
 import json
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import chain
 
 import numpy as np
 import orjson
@@ -192,19 +193,27 @@ def _compute_snapshots(rules: Rules) -> SnapshotReport:
             report.held_back += 1
             if not previous.withdrawn:
                 earlier.update((int(org), table.period, table.key, print_) for org, print_ in before.items())
-    inserts = []
+    new = []
     for table, publish in fresh.items():
-        for (_group, _rows, _digest, previous), figures in zip(
-            publish, table.figures_of(publish), strict=True
-        ):
-            if previous is None:
-                inserts.append({**figures, "computed_at": now, "generation": 1})
-            else:
+        replaced = [entry for entry in publish if entry[-1] is not None]
+        if replaced:
+            for (*_, previous), figures in zip(replaced, table.figures_of(replaced), strict=True):
                 updates.append(
                     {**figures, "id": previous.id, "computed_at": now, "generation": previous.generation + 1}
                 )
-    _write(inserts, updates)
-    report.written = len(inserts) + len(updates)
+        if len(replaced) < len(publish):
+            new.append((table, [entry for entry in publish if entry[-1] is None]))
+    # New snapshots are computed while they are written, so that PostgreSQL takes in each table's
+    # snapshots while the next table's are computed.
+    inserts = (
+        {**figures, "computed_at": now, "generation": 1}
+        for table, publish in new
+        for figures in table.figures_of(publish)
+    )
+    report.written = _insert(BenchmarkSnapshot, inserts)
+    if updates:
+        db.session.execute(update(BenchmarkSnapshot), updates)
+    report.written += len(updates)
     report.periods = {table.period for table in tables.values()}
     report.removed = _retire(list(existing.values()), rules, now)
     _store_contributions(tables, current, earlier)
@@ -418,13 +427,6 @@ def _retire(stale: list, rules: Rules, now) -> int:
     return len(removable)
 
 
-def _write(inserts: list[dict], updates: list[dict]) -> None:
-    if inserts:
-        _insert(BenchmarkSnapshot, inserts)
-    if updates:
-        db.session.execute(update(BenchmarkSnapshot), updates)
-
-
 def _store_contributions(tables, current: list[tuple], earlier: set[tuple]) -> None:
     """Keep exactly the contributions some published snapshot refers to: the current contributions
     of members of snapshots published now or unchanged, and those held-back snapshots still show."""
@@ -463,17 +465,26 @@ def _store_contributions(tables, current: list[tuple], earlier: set[tuple]) -> N
         _insert(BenchmarkContribution, new)
 
 
-def _insert(model, rows: list[dict]) -> None:
-    """Rows with the same keys. PostgreSQL gets them through COPY: tens of thousands of rows with JSON
-    columns in a fraction of the time INSERT statements take."""
+def _insert(model, rows: Iterable[dict]) -> int:
+    """Rows with the same keys; returns how many. PostgreSQL gets them through COPY: tens of thousands
+    of rows with JSON columns in a fraction of the time INSERT statements take. Rows may be computed
+    as they are written: PostgreSQL reads the first while the next are computed."""
+    rows = iter(rows)
+    first = next(rows, None)
+    if first is None:
+        return 0
     if dialect_name() != "postgresql":
-        db.session.execute(insert(model), rows)
-        return
-    columns = list(rows[0])
+        everything = [first, *rows]
+        db.session.execute(insert(model), everything)
+        return len(everything)
+    columns = list(first)
     documents = {name for name in columns if isinstance(model.__table__.c[name].type, JSON)}
     cursor = db.session.connection().connection.driver_connection.cursor()
+    count = 0
     with cursor.copy(f"COPY {model.__tablename__} ({', '.join(columns)}) FROM STDIN") as copying:
-        for row in rows:
+        for row in chain([first], rows):
             copying.write_row(
                 [json_documents.dumps(row[name]) if name in documents else row[name] for name in columns]
             )
+            count += 1
+    return count

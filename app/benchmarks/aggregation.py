@@ -53,11 +53,14 @@ from app.extensions import db
 from app.responses.models import Answer, Response, ResponseStatus
 from app.surveys.models import SurveyRevision
 
-# A cell is known by its revision, period, question and option; the revision's survey leads its
-# primary key but adds nothing to tell cells apart.
+# The columns of a cell in the order the statements below select them.
 CELL_KEY = ["survey_revision_id", "period", "question_key", "option_code"]
 CELL_FIGURES = ["survey_id", "organisation_id", "responses", "value_sum", "value_sum_sq"]
 CELL_COLUMNS = CELL_KEY + CELL_FIGURES
+# What the merge matches cells by: the primary key, which adds the revision's survey in front, so
+# that the cells of one survey are found through its index.
+MATCHED_BY = [column.name for column in BenchmarkCell.__table__.primary_key.columns]
+UPDATED = [name for name in CELL_COLUMNS if name not in MATCHED_BY]
 
 # Temporary tables of one run, dropped at its end. Names of their own: a temporary table hides a
 # permanent one of the same name.
@@ -579,7 +582,7 @@ def _merge_new_cells(scope: list[ColumnElement]) -> None:
     writes little. Readers keep seeing the old cells until the transaction commits (a TRUNCATE
     would lock them out for the whole rebuild)."""
     cell, new = BenchmarkCell.__table__.c, NEW_CELLS.c
-    cell_key, new_key = [cell[name] for name in CELL_KEY], [new[name] for name in CELL_KEY]
+    cell_key, new_key = [cell[name] for name in MATCHED_BY], [new[name] for name in MATCHED_BY]
     # The keys on the other side as a list that PostgreSQL hashes once ("NOT IN (hashed SubPlan)"),
     # limited to the scope so that it stays small. NOT EXISTS would let it choose a merge join,
     # which sorts both sides on their text columns: several times slower.
@@ -593,10 +596,10 @@ def _merge_new_cells(scope: list[ColumnElement]) -> None:
     db.session.execute(
         update(BenchmarkCell)
         .where(
-            *(cell[name] == new[name] for name in CELL_KEY),
-            or_(*(cell[name].is_distinct_from(new[name]) for name in CELL_FIGURES)),
+            *(cell[name] == new[name] for name in MATCHED_BY),
+            or_(*(cell[name].is_distinct_from(new[name]) for name in UPDATED)),
         )
-        .values({name: new[name] for name in CELL_FIGURES}),
+        .values({name: new[name] for name in UPDATED}),
         execution_options=plain,
     )
     # A revision's rows one after the other: they then land in a few neighbouring pages of the key's

@@ -51,12 +51,10 @@ class Answer(db.Model):
     """One value for one question code; multiple choice gives one row per selected option."""
 
     __tablename__ = "answer"
-    # The answers to one question in response order, with the option chosen: the respondents of a
-    # question are read from it without the table (the benchmark rebuild's multiple-choice
-    # respondents, at a fraction of a distinct count over the answer rows), and so are the
-    # responses choosing an option (results filters probe it by question and response). It replaces
-    # an index on (question_code, option_code) that served only the filters, and those by reading
-    # every survey's answers to the question: one more index would cost every answer insert.
+    # The answers to one question in response order, with the option chosen: results filters probe
+    # it by question and response for the responses choosing an option, without the table. It
+    # replaces an index on (question_code, option_code), which made them read every survey's answers
+    # to the question: one more index would cost every answer insert.
     __table_args__ = (
         Index("ix_answer_question_response_option", "question_code", "response_id", "option_code"),
     )

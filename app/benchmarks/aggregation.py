@@ -64,23 +64,25 @@ UPDATED = [name for name in CELL_COLUMNS if name not in MATCHED_BY]
 
 # Temporary tables of one run, dropped at its end. Names of their own: a temporary table hides a
 # permanent one of the same name.
-# Counted responses per revision and quarter, with the revision's survey and organisation, and the
-# newest response's id.
+# Counted responses per revision and quarter (its label and its number in the run), with the
+# revision's survey and organisation, and the newest response's id.
 STAGED_RESPONSES = table(
     "benchmark_staged_response",
     column("survey_revision_id", Integer),
     column("period", String),
+    column("quarter", Integer),
     column("survey_id", Integer),
     column("organisation_id", Integer),
     column("responses", Integer),
     column("newest", Integer),
 )
-# Answers per revision, quarter, answer code and option; NPS groups as counts of the values;
-# respondents as the count of the first rows of their answers.
+# Answers per revision, quarter number, answer code and option (a number hashes faster than a
+# label, once per answer); NPS groups as counts of the values; respondents as the count of the
+# first rows of their answers.
 STAGED_ANSWERS = table(
     "benchmark_staged_answer",
     column("survey_revision_id", Integer),
-    column("period", String),
+    column("quarter", Integer),
     column("answer_code", String),
     column("option_code", String),
     column("responses", Integer),
@@ -278,10 +280,11 @@ def _quarter_table(quarters: list[tuple[str, datetime, datetime]]) -> Subquery:
     rows = [
         select(
             literal(label).label("label"),
+            literal(number).label("number"),
             literal(start, UTCDateTime).label("starts"),
             literal(end, UTCDateTime).label("ends"),
         )
-        for label, start, end in quarters
+        for number, (label, start, end) in enumerate(quarters)
     ]
     return (union_all(*rows) if len(rows) > 1 else rows[0]).subquery("quarter")
 
@@ -290,15 +293,18 @@ def _in_quarter(quarter: Subquery) -> ColumnElement:
     return (Response.submitted_at >= quarter.c.starts) & (Response.submitted_at < quarter.c.ends)
 
 
-def _quarter_of_response(quarters: list[tuple[str, datetime, datetime]]) -> ColumnElement:
-    """The quarter label of a response known to lie in one of `quarters` (in order): cheaper than the
-    join to the quarter table where there is one row per response, not per answer, and the planner
-    need not count the groups in advance."""
-    *earlier, (last, _, _) = quarters
+def _quarter_of_response(quarters: list[tuple[str, datetime, datetime]], values: list) -> ColumnElement:
+    """The value for its quarter (the label, or the number) of a response known to lie in one of
+    `quarters` (in order): cheaper than the join to the quarter table where there is one row per
+    response, not per answer, and the planner need not count the groups in advance."""
+    *earlier, last = values
     if not earlier:
         return literal(last)
     return case(
-        *((Response.submitted_at < literal(end, UTCDateTime), label) for label, _, end in earlier),
+        *(
+            (Response.submitted_at < literal(end, UTCDateTime), value)
+            for (_, _, end), value in zip(quarters, earlier, strict=False)
+        ),
         else_=literal(last),
     )
 
@@ -406,7 +412,8 @@ def _drop_temporary_tables() -> None:
 def _stage_responses(where: list[ColumnElement], quarters: list[tuple[str, datetime, datetime]]) -> None:
     rows = select(
         Response.survey_revision_id,
-        _quarter_of_response(quarters).label("period"),
+        _quarter_of_response(quarters, [label for label, _, _ in quarters]).label("period"),
+        _quarter_of_response(quarters, list(range(len(quarters)))).label("quarter"),
         Response.survey_id,
         Response.organisation_id,
         Response.id,
@@ -433,7 +440,7 @@ def _stage_answers(where: list[ColumnElement], quarter: Subquery, codes: set[str
     three groups' sizes), so the groups carry no sums. The respondents of a multiple choice are its
     responses' first rows, counted in the same pass."""
     value = Answer.number_value
-    keys = (Response.survey_revision_id, quarter.c.label, Answer.question_code, Answer.option_code)
+    keys = (Response.survey_revision_id, quarter.c.number, Answer.question_code, Answer.option_code)
     _create_temporary_table(
         STAGED_ANSWERS,
         select(
@@ -475,7 +482,7 @@ def _add_quarter_cells() -> None:
     mapped = (
         select(
             staged.survey_revision_id,
-            staged.period,
+            responses.period,
             mapping.question_key,
             mapping.kind,
             staged.option_code,
@@ -495,7 +502,8 @@ def _add_quarter_cells() -> None:
         )
         .join(
             STAGED_RESPONSES,
-            (responses.survey_revision_id == staged.survey_revision_id) & (responses.period == staged.period),
+            (responses.survey_revision_id == staged.survey_revision_id)
+            & (responses.quarter == staged.quarter),
         )
         .cte("mapped")
     ).c

@@ -28,6 +28,17 @@ REASONS = {
 }
 
 
+# Translated when used, one at a time: a page names ten groups.
+GROUP_NAMES = {
+    "sector_fylke": _l("%(sector)s in %(fylke)s"),
+    "sector_size": _l("%(sector)s of size %(size)s in %(country)s"),
+    "sector_country": _l("%(sector)s in all of %(country)s"),
+    "fylke": _l("All sectors in %(fylke)s"),
+    "country": _l("All organisations in %(country)s"),
+}
+MEASURE_NAMES = {MEAN: _l("Mean"), NPS: _l("Net Promoter Score")}
+
+
 def group_label(kind: str, organisation: OrganisationTraits, language: str) -> str:
     names = {
         "sector": reference_label("sector", organisation.sector_code, language),
@@ -35,18 +46,11 @@ def group_label(kind: str, organisation: OrganisationTraits, language: str) -> s
         "country": reference_label("country", organisation.country_code, language),
         "size": reference_label("size_band", organisation.size_band_code or "", language),
     }
-    templates = {
-        "sector_fylke": _("%(sector)s in %(fylke)s"),
-        "sector_size": _("%(sector)s of size %(size)s in %(country)s"),
-        "sector_country": _("%(sector)s in all of %(country)s"),
-        "fylke": _("All sectors in %(fylke)s"),
-        "country": _("All organisations in %(country)s"),
-    }
-    return templates[kind] % names
+    return str(GROUP_NAMES[kind]) % names
 
 
 def measure_label(measure: str) -> str:
-    return str({MEAN: _l("Mean"), NPS: _l("Net Promoter Score")}[measure])
+    return str(MEASURE_NAMES[measure])
 
 
 def formatted(kind: Kind, value: float, locale: Locale | str | None = None) -> str:

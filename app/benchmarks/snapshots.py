@@ -115,9 +115,10 @@ def fingerprint(cells: dict[str, list]) -> str:
 @contextmanager
 def _collector_paused() -> Iterator[None]:
     """The cyclic garbage collector off for a while. A recompute keeps several hundred thousand small
-    containers (every organisation's cells, every group's figures) until it ends, and makes none that
-    only the collector can free, so the collector's repeated passes over them were pure cost: a third
-    of the recompute's time."""
+    containers (every organisation's cells, every group's figures) until it ends and leaves next to
+    no garbage that only the collector frees, so the collector's repeated passes over them were pure
+    cost: a third of the recompute's time. The switch is process-wide: other threads' cyclic garbage
+    waits until the recompute ends."""
     enabled = gc.isenabled()
     gc.disable()
     try:

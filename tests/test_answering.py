@@ -163,6 +163,10 @@ def test_a_full_walk_stores_one_complete_response_with_every_answer(app, client,
         ("visits_12m", None, 3.0, None),
     ]
     with app.app_context():
+        places = db.session.execute(select(Answer.question_code, Answer.ordinal).order_by(Answer.id)).all()
+        # The options of a multiple choice are numbered, so its respondents can be counted by row.
+        assert [place for code, place in places if code == "came_with"] == [1, 2]
+        assert {place for code, place in places if code != "came_with"} == {1}
         jobs = db.session.scalars(select(PendingJob)).all()
         assert [(job.task, job.args) for job in jobs] == [
             ("aggregate_responses", {"survey_id": link.survey_id})

@@ -79,7 +79,12 @@ class BenchmarkSnapshot(db.Model):
     computed from it with the viewing organisation left out and the disclosure rules applied."""
 
     __tablename__ = "benchmark_snapshot"
-    __table_args__ = (UniqueConstraint("period", "group_key", "question_key"),)
+    __table_args__ = (
+        UniqueConstraint("period", "group_key", "question_key"),
+        # Every comparison page first finds the periods the viewer has figures in, from the few
+        # country-wide snapshots of the response counts among tens of thousands.
+        Index("ix_benchmark_snapshot_question_kind", "question_key", "group_kind"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     period: Mapped[str] = mapped_column(String(7))
